@@ -1,0 +1,101 @@
+/**
+ * Electron main process: one hardened window, the app:// protocol serving the
+ * built renderer, the bridge over IPC. Logic lives in small modules beside
+ * this one so it can be tested without Electron.
+ */
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { createBridgeRouter } from '../bridge/router';
+import { loadHostConfig } from '../host/config';
+import { createFileSecretStore } from '../host/secrets';
+import { createHostServices } from '../host/services';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  contentSecurityPolicy,
+  hardenedWebPreferences,
+  isAllowedNavigation,
+  resolveAppAsset,
+} from './hardening';
+import { registerBridgeIpc } from './ipc';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDir = join(here, '..', 'renderer');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+async function printHtmlToPdf(html: string, options: { pageSize: 'A4' | 'A5'; landscape: boolean }) {
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: { ...hardenedWebPreferences(''), preload: undefined, javascript: false },
+  });
+  try {
+    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    return await window.webContents.printToPDF({
+      pageSize: options.pageSize,
+      landscape: options.landscape,
+      printBackground: true,
+      preferCSSPageSize: true,
+    });
+  } finally {
+    window.destroy();
+  }
+}
+
+app.whenReady().then(async () => {
+  const config = loadHostConfig({
+    ...process.env,
+    XIANGYI_DATA_DIR: process.env.XIANGYI_DATA_DIR ?? app.getPath('userData'),
+  });
+  const csp = contentSecurityPolicy(config.countyGatewayUrl);
+
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppAsset(request.url, rendererDir);
+    if (!file) return new Response('not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+
+  const services = createHostServices({
+    info: {
+      name: app.getName(),
+      version: app.getVersion(),
+      shell: 'electron',
+      platform: process.platform,
+      arch: process.arch,
+      dataDir: config.dataDir,
+      countyGatewayUrl: config.countyGatewayUrl,
+    },
+    secrets: createFileSecretStore(join(config.dataDir, 'secrets.bin'), {
+      encrypt: async (plain) => safeStorage.encryptString(plain),
+      decrypt: async (sealed) => safeStorage.decryptString(sealed),
+    }),
+    htmlToPdf: printHtmlToPdf,
+    devices: async () => [],
+  });
+  registerBridgeIpc(ipcMain, createBridgeRouter(services));
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    title: '乡医 Xiangyi',
+    webPreferences: hardenedWebPreferences(join(here, 'preload.cjs')),
+  });
+  await window.loadURL(`${APP_ORIGIN}/`);
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import { type Action, can } from '../../sync/protocol/roles';
+import { AuditPage } from '../audit/AuditPage';
+import { appendAudit } from '../audit/audit-log';
+import { PatientsPage } from '../patients/PatientsPage';
+import { SettingsPage } from '../settings/SettingsPage';
+import { UsersPage } from '../users/UsersPage';
+import { type Page, useApp, useSignedIn } from './app-store';
+import { LanguageSwitch } from './LanguageSwitch';
+import { useIdleLock } from './use-idle-lock';
+
+const NAV: Array<{ page: Page; needs: Action }> = [
+  { page: 'patients', needs: 'patient.read' },
+  { page: 'users', needs: 'user.manage' },
+  { page: 'audit', needs: 'audit.read' },
+  { page: 'settings', needs: 'patient.read' },
+];
+
+export function Shell() {
+  const { t } = useTranslation();
+  const { db, session, facility } = useSignedIn();
+  const { page, go, lock, signedOut } = useApp();
+  useIdleLock();
+  const visible = NAV.filter((item) => can(session.roles, item.needs));
+  const current = visible.some((item) => item.page === page) ? page : 'patients';
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">{t('app.name')}</div>
+        <div className="facility" data-testid="facility-name">
+          {facility.name} · {t(`level.${facility.level}`)}
+        </div>
+        <nav className="nav">
+          {visible.map((item) => (
+            <button
+              key={item.page}
+              type="button"
+              className={item.page === current ? 'active' : ''}
+              onClick={() => go(item.page)}
+            >
+              {t(`nav.${item.page}`)}
+            </button>
+          ))}
+        </nav>
+        <div className="who" data-testid="signed-in-user">
+          {session.userName} · {session.roles.map((role) => t(`role.${role}`)).join('/')}
+        </div>
+        <LanguageSwitch />
+        <button type="button" onClick={lock}>
+          {t('lock.lockNow')}
+        </button>
+        <button
+          type="button"
+          onClick={async () => {
+            await appendAudit(db, session, {
+              action: 'session.sign-out',
+              recordType: 'session',
+              recordId: session.userId,
+            });
+            signedOut();
+          }}
+        >
+          {t('lock.signOut')}
+        </button>
+      </header>
+      <main className="page">
+        {current === 'patients' && <PatientsPage />}
+        {current === 'users' && <UsersPage />}
+        {current === 'audit' && <AuditPage />}
+        {current === 'settings' && <SettingsPage />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The clinic's local store of record: RxDB on Dexie (IndexedDB), in the renderer.
+ * Every write goes through schema validation; z-schema is used because it does
+ * not generate code at run time, which the strict CSP forbids.
+ */
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
+import {
+  type AppointmentDoc,
+  type AttachmentDoc,
+  type AuditDoc,
+  CLINIC_SCHEMAS,
+  type FacilityDoc,
+  type PatientDoc,
+  type ReadingDoc,
+  type ReferralCommandDoc,
+  type ReferralDoc,
+  type SlotDoc,
+  type StaffDoc,
+  type UserDoc,
+  type VisitDoc,
+} from '../../sync/protocol/schema';
+import { guardAuditTrail } from '../audit/audit-log';
+import { MIGRATIONS } from './migrations';
+
+addRxPlugin(RxDBMigrationSchemaPlugin);
+addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBAttachmentsPlugin);
+
+export type ClinicCollections = {
+  facilities: RxCollection<FacilityDoc>;
+  staff: RxCollection<StaffDoc>;
+  users: RxCollection<UserDoc>;
+  patients: RxCollection<PatientDoc>;
+  visits: RxCollection<VisitDoc>;
+  readings: RxCollection<ReadingDoc>;
+  referrals: RxCollection<ReferralDoc>;
+  referral_commands: RxCollection<ReferralCommandDoc>;
+  slots: RxCollection<SlotDoc>;
+  appointments: RxCollection<AppointmentDoc>;
+  attachments: RxCollection<AttachmentDoc>;
+  audit: RxCollection<AuditDoc>;
+};
+
+export type ClinicDatabase = RxDatabase<ClinicCollections>;
+
+export interface OpenOptions {
+  name?: string;
+  /** Tests pass Dexie over fake-indexeddb; the app uses the browser's IndexedDB. */
+  storage?: RxStorage<unknown, unknown>;
+}
+
+export const DEFAULT_DATABASE_NAME = 'xiangyi-clinic';
+
+export async function openClinicDatabase(options: OpenOptions = {}): Promise<ClinicDatabase> {
+  const db = await createRxDatabase<ClinicCollections>({
+    name: options.name ?? DEFAULT_DATABASE_NAME,
+    storage: wrappedValidateZSchemaStorage({ storage: options.storage ?? getRxStorageDexie() }),
+    localDocuments: true,
+    multiInstance: false,
+    eventReduce: true,
+  });
+  const collections = Object.fromEntries(
+    Object.entries(CLINIC_SCHEMAS).map(([name, schema]) => [
+      name,
+      { schema, migrationStrategies: MIGRATIONS[name as keyof typeof MIGRATIONS] ?? {}, autoMigrate: true },
+    ]),
+  );
+  await db.addCollections(collections as never);
+  guardAuditTrail(db);
+  return db;
+}

@@ -1,0 +1,42 @@
+import type { Role } from './schema/people';
+
+/**
+ * What each role may do. One table, read by the UI (to hide what cannot be
+ * done) and by the data layer and the gateway (to refuse it).
+ */
+export const PERMISSIONS = {
+  'patient.read': ['doctor', 'nurse', 'admin', 'reviewer'],
+  'patient.register': ['doctor', 'nurse', 'admin'],
+  'patient.edit': ['doctor', 'nurse', 'admin'],
+  'patient.merge': ['doctor', 'admin'],
+  'patient.register-death': ['doctor', 'admin'],
+  'reading.capture': ['doctor', 'nurse'],
+  'referral.create': ['doctor'],
+  'referral.review': ['reviewer'],
+  'user.manage': ['admin'],
+  'audit.read': ['admin'],
+  'sync.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function can(roles: readonly Role[], action: Action): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[action];
+  return roles.some((role) => allowed.includes(role));
+}
+
+export class PermissionDenied extends Error {
+  constructor(
+    readonly action: Action,
+    readonly roles: readonly Role[],
+  ) {
+    super(
+      `permission denied: ${action} needs one of ${PERMISSIONS[action].join(', ')}; user has ${roles.join(', ') || 'no role'}`,
+    );
+    this.name = 'PermissionDenied';
+  }
+}
+
+export function assertCan(roles: readonly Role[], action: Action): void {
+  if (!can(roles, action)) throw new PermissionDenied(action, roles);
+}
