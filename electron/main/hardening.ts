@@ -3,7 +3,8 @@
  * check them without the Electron binary.
  */
 export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://clinic`;
+export const APP_HOST = 'clinic';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 export function hardenedWebPreferences(preloadPath: string) {
   return {
@@ -42,10 +43,18 @@ export function contentSecurityPolicy(countyGatewayUrl: string): string {
   ].join('; ');
 }
 
+/**
+ * Whether a URL is one of the app's own pages. Compared by scheme and host, not
+ * by `URL.origin`: Node's URL gives custom schemes the opaque origin "null".
+ */
+function isAppUrl(url: URL): boolean {
+  return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST;
+}
+
 /** The app never navigates away from its own pages. */
 export function isAllowedNavigation(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    return isAppUrl(new URL(url));
   } catch {
     return false;
   }
@@ -59,7 +68,7 @@ export function isTrustedSender(senderUrl: string | undefined, isMainFrame: bool
 /** Maps app://clinic/<path> to a file under the renderer folder, refusing escapes. */
 export function resolveAppAsset(url: string, rendererDir: string): string | null {
   const parsed = new URL(url);
-  if (parsed.origin !== APP_ORIGIN) return null;
+  if (!isAppUrl(parsed)) return null;
   const path = decodeURIComponent(parsed.pathname);
   if (path.split('/').some((part) => part === '..')) return null;
   const relative = path === '/' || !/\.[a-z0-9]+$/i.test(path) ? '/index.html' : path;

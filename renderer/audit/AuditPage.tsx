@@ -1,8 +1,35 @@
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
 import { recentAudit } from './audit-log';
+
+/** Details are stored as plain codes (never patient data); they are worded here, in the reader's language. */
+function describeDetail(entry: AuditDoc, t: TFunction): string {
+  const detail = entry.detail;
+  if (!detail) return '';
+  const list = (prefix: string) =>
+    detail
+      .split(',')
+      .map((item) => t(`${prefix}.${item}`))
+      .join('、');
+  switch (entry.action) {
+    case 'patient.edit':
+      return t('audit.details.fields', { fields: list('patient.field') });
+    case 'patient.merge':
+    case 'patient.merged-into':
+      return t('audit.details.mergedWith', { id: detail.slice(0, 8) });
+    case 'session.sign-in-failed':
+      return t(`audit.details.reason.${detail}`);
+    case 'user.create':
+      return list('role');
+    case 'user.deactivate':
+      return t(`users.${detail}`);
+    default:
+      return detail;
+  }
+}
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -43,7 +70,7 @@ export function AuditPage() {
               <td className="mono">
                 {entry.recordType}:{entry.recordId.slice(0, 8)}
               </td>
-              <td>{entry.detail ?? ''}</td>
+              <td>{describeDetail(entry, t)}</td>
             </tr>
           ))}
         </tbody>

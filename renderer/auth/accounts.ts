@@ -90,7 +90,7 @@ export async function createUser(db: ClinicDatabase, session: Session, input: Ne
     action: 'user.create',
     recordType: 'user',
     recordId: doc.id,
-    detail: `roles: ${doc.roles.join(',')}`,
+    detail: doc.roles.join(','),
   });
   return doc;
 }
@@ -110,7 +110,7 @@ export async function setActive(
     action: 'user.deactivate',
     recordType: 'user',
     recordId: userId,
-    detail: active ? 'activated' : 'deactivated',
+    detail: active ? 'active' : 'inactive',
   });
 }
 
@@ -158,9 +158,19 @@ export async function signIn(
     facilityId: facility.id,
     facilityName: facility.name,
   };
-  if (!user.active) return { ok: false, reason: 'inactive' };
-  if (isLockedOut(user.lockedUntil, now))
-    return { ok: false, reason: 'locked-out', lockedUntil: user.lockedUntil };
+  const refuse = async (reason: 'inactive' | 'locked-out'): Promise<SignInResult> => {
+    await appendAudit(db, session, {
+      action: 'session.sign-in-failed',
+      recordType: 'session',
+      recordId: user.id,
+      detail: reason,
+    });
+    return reason === 'locked-out'
+      ? { ok: false, reason, lockedUntil: user.lockedUntil }
+      : { ok: false, reason };
+  };
+  if (!user.active) return refuse('inactive');
+  if (isLockedOut(user.lockedUntil, now)) return refuse('locked-out');
 
   const pin = user.pin;
   const matches =

@@ -140,7 +140,7 @@ export async function editPatient(
     action: 'patient.edit',
     recordType: 'patient',
     recordId: id,
-    detail: `fields: ${changed.join(',')}`,
+    detail: changed.join(','),
   });
   return updated.toMutableJSON() as PatientDoc;
 }
@@ -208,13 +208,13 @@ export async function mergePatients(
     action: 'patient.merge',
     recordType: 'patient',
     recordId: survivorId,
-    detail: `merged ${duplicateId}`,
+    detail: duplicateId,
   });
   await appendAudit(db, session, {
     action: 'patient.merged-into',
     recordType: 'patient',
     recordId: duplicateId,
-    detail: `into ${survivorId}`,
+    detail: survivorId,
   });
   return merged.toMutableJSON() as PatientDoc;
 }
