@@ -16,13 +16,17 @@ export function run(command, args, options = {}) {
   }
 }
 
-/** npm ci when node_modules is missing or older than the lockfile. */
+/**
+ * Installs when node_modules is missing or older than the lockfile. `npm install`
+ * rather than `npm ci`: npm 11 leaves other platforms' optional binaries (Biome's)
+ * out of the lockfile and `npm ci` then refuses the lockfile it wrote itself.
+ */
 export function ensureNodeModules() {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.log('Installing npm packages (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  console.log('Installing npm packages…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function postgresBinDir() {
