@@ -12,6 +12,9 @@ export interface OwnedDocument {
   updatedAt: string;
   createdBy: string;
   updatedBy: string;
+  /** Stamped by the county gateway when it stores the document; absent = not yet at the county. */
+  countySeq?: number;
+  countyTime?: string;
 }
 
 export const ID_MAX = 40;
@@ -24,6 +27,8 @@ export const ownedProperties = {
   updatedAt: { type: 'string', format: 'date-time', maxLength: TIME_MAX },
   createdBy: { type: 'string', maxLength: ID_MAX },
   updatedBy: { type: 'string', maxLength: ID_MAX },
+  countySeq: { type: 'integer', minimum: 1 },
+  countyTime: { type: 'string', maxLength: TIME_MAX },
 } as const;
 
 export const ownedRequired = [

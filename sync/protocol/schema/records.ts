@@ -68,6 +68,8 @@ export interface AuditDoc {
   recordId: string;
   /** Short, PII-free description (field names changed, not their values). */
   detail?: string;
+  countySeq?: number;
+  countyTime?: string;
 }
 
 export const auditSchema: RxJsonSchema<AuditDoc> = {
@@ -86,6 +88,8 @@ export const auditSchema: RxJsonSchema<AuditDoc> = {
     recordType: { type: 'string', maxLength: 20 },
     recordId: { type: 'string', maxLength: ID_MAX },
     detail: { type: 'string', maxLength: 500 },
+    countySeq: { type: 'integer', minimum: 1 },
+    countyTime: { type: 'string', maxLength: 32 },
   },
   required: ['id', 'facilityId', 'userId', 'userName', 'role', 'at', 'action', 'recordType', 'recordId'],
   indexes: ['at', ['recordId', 'at']],
