@@ -33,6 +33,7 @@ export const ADMIN = { displayName: '王管理', username: 'wang.admin', passwor
 
 export async function enrol(page: Page, url: string) {
   await page.goto(url);
+  await page.getByRole('radio', { name: '暂不连接县级平台（仅本机使用）' }).check();
   await page.getByLabel('机构代码').fill('450881123');
   await page.getByLabel('机构名称').fill('桂平市石龙镇中心卫生院');
   await page.getByLabel('机构级别').selectOption('township');

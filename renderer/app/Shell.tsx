@@ -4,6 +4,9 @@ import { AuditPage } from '../audit/AuditPage';
 import { appendAudit } from '../audit/audit-log';
 import { PatientsPage } from '../patients/PatientsPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { SyncIndicator } from '../sync/SyncIndicator';
+import { SyncPage } from '../sync/SyncPage';
+import { useCountySync } from '../sync/use-county-sync';
 import { UsersPage } from '../users/UsersPage';
 import { type Page, useApp, useSignedIn } from './app-store';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -13,6 +16,7 @@ const NAV: Array<{ page: Page; needs: Action }> = [
   { page: 'patients', needs: 'patient.read' },
   { page: 'users', needs: 'user.manage' },
   { page: 'audit', needs: 'audit.read' },
+  { page: 'sync', needs: 'sync.manage' },
   { page: 'settings', needs: 'patient.read' },
 ];
 
@@ -21,6 +25,7 @@ export function Shell() {
   const { db, session, facility } = useSignedIn();
   const { page, go, lock, signedOut } = useApp();
   useIdleLock();
+  useCountySync(db, session);
   const visible = NAV.filter((item) => can(session.roles, item.needs));
   const current = visible.some((item) => item.page === page) ? page : 'patients';
 
@@ -46,6 +51,7 @@ export function Shell() {
         <div className="who" data-testid="signed-in-user">
           {session.userName} · {session.roles.map((role) => t(`role.${role}`)).join('/')}
         </div>
+        <SyncIndicator onOpen={can(session.roles, 'sync.manage') ? () => go('sync') : undefined} />
         <LanguageSwitch />
         <button type="button" onClick={lock}>
           {t('lock.lockNow')}
@@ -68,6 +74,7 @@ export function Shell() {
         {current === 'patients' && <PatientsPage />}
         {current === 'users' && <UsersPage />}
         {current === 'audit' && <AuditPage />}
+        {current === 'sync' && <SyncPage />}
         {current === 'settings' && <SettingsPage />}
       </main>
     </div>

@@ -1,10 +1,15 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FACILITY_LEVELS, type FacilityDoc, type FacilityLevel } from '../../sync/protocol/schema';
 import { useApp } from '../app/app-store';
 import { Field } from '../app/Field';
 import { LanguageSwitch } from '../app/LanguageSwitch';
+import { connectBridge } from '../bridge/connect';
+import { CountyError } from '../sync/county-api';
+import { enrolWithCounty, FacilityNotInCounty } from '../sync/county-link';
 import { EnrolmentError, enrolClinic } from './enrol';
+
+type Mode = 'county' | 'standalone';
 
 const PROBLEM_KEYS: Record<string, string> = {
   facilityCode: 'enrol.error.facilityCode',
@@ -24,8 +29,17 @@ export function FirstRun() {
     password: '',
     passwordAgain: '',
   });
+  const [mode, setMode] = useState<Mode>('county');
+  const [code, setCode] = useState('');
+  const [gatewayUrl, setGatewayUrl] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState('');
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void connectBridge()
+      .app.info()
+      .then((info) => setGatewayUrl(info.countyGatewayUrl));
+  }, []);
   const update = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm({ ...form, [field]: event.target.value });
 
@@ -37,18 +51,36 @@ export function FirstRun() {
       return;
     }
     setBusy(true);
+    setFailure('');
     try {
-      const session = await enrolClinic(db, {
-        facilityCode: form.facilityCode,
-        facilityName: form.facilityName,
-        level: form.level,
-        admin: { displayName: form.displayName, username: form.username, password: form.password },
-      });
+      const admin = { displayName: form.displayName, username: form.username, password: form.password };
+      const session =
+        mode === 'county'
+          ? await enrolWithCounty(db, connectBridge(), {
+              baseUrl: gatewayUrl,
+              code,
+              deviceName: navigator.userAgent.slice(0, 60),
+              admin,
+            })
+          : await enrolClinic(db, {
+              facilityCode: form.facilityCode,
+              facilityName: form.facilityName,
+              level: form.level,
+              admin,
+            });
       const facility = (
         await db.facilities.findOne(session.facilityId).exec()
       )?.toMutableJSON() as FacilityDoc;
       signedIn(session, facility);
     } catch (error) {
+      if (error instanceof CountyError) {
+        setFailure(t(`sync.error.${error.code}`, { defaultValue: error.message }));
+        return;
+      }
+      if (error instanceof FacilityNotInCounty) {
+        setFailure(error.message);
+        return;
+      }
       if (!(error instanceof EnrolmentError)) throw error;
       setErrors(
         Object.fromEntries(
@@ -71,30 +103,70 @@ export function FirstRun() {
           <LanguageSwitch />
         </div>
         <p className="intro">{t('enrol.intro')}</p>
-        <fieldset>
-          <legend>{t('enrol.facilitySection')}</legend>
-          <Field
-            id="facilityCode"
-            label={t('enrol.facilityCode')}
-            hint={t('enrol.facilityCodeHint')}
-            error={errors.facilityCode}
-            required
-          >
-            <input id="facilityCode" value={form.facilityCode} onChange={update('facilityCode')} autoFocus />
-          </Field>
-          <Field id="facilityName" label={t('enrol.facilityName')} error={errors.facilityName} required>
-            <input id="facilityName" value={form.facilityName} onChange={update('facilityName')} />
-          </Field>
-          <Field id="level" label={t('enrol.level')} error={errors.level} required>
-            <select id="level" value={form.level} onChange={update('level')}>
-              {FACILITY_LEVELS.map((level) => (
-                <option key={level} value={level}>
-                  {t(`level.${level}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
+        <fieldset className="enrol-mode">
+          <legend>{t('enrol.mode')}</legend>
+          <label className="check">
+            <input type="radio" name="mode" checked={mode === 'county'} onChange={() => setMode('county')} />{' '}
+            {t('enrol.modeCounty')}
+          </label>
+          <label className="check">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === 'standalone'}
+              onChange={() => setMode('standalone')}
+            />{' '}
+            {t('enrol.modeStandalone')}
+          </label>
         </fieldset>
+        {mode === 'county' ? (
+          <fieldset>
+            <legend>{t('enrol.countySection')}</legend>
+            <Field
+              id="enrolmentCode"
+              label={t('enrol.code')}
+              hint={t('enrol.codeHint', { url: gatewayUrl })}
+              required
+            >
+              <input
+                id="enrolmentCode"
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+                autoComplete="off"
+              />
+            </Field>
+          </fieldset>
+        ) : (
+          <fieldset>
+            <legend>{t('enrol.facilitySection')}</legend>
+            <Field
+              id="facilityCode"
+              label={t('enrol.facilityCode')}
+              hint={t('enrol.facilityCodeHint')}
+              error={errors.facilityCode}
+              required
+            >
+              <input
+                id="facilityCode"
+                value={form.facilityCode}
+                onChange={update('facilityCode')}
+                autoFocus
+              />
+            </Field>
+            <Field id="facilityName" label={t('enrol.facilityName')} error={errors.facilityName} required>
+              <input id="facilityName" value={form.facilityName} onChange={update('facilityName')} />
+            </Field>
+            <Field id="level" label={t('enrol.level')} error={errors.level} required>
+              <select id="level" value={form.level} onChange={update('level')}>
+                {FACILITY_LEVELS.map((level) => (
+                  <option key={level} value={level}>
+                    {t(`level.${level}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </fieldset>
+        )}
         <fieldset>
           <legend>{t('enrol.adminSection')}</legend>
           <Field id="displayName" label={t('enrol.displayName')} error={errors.displayName} required>
@@ -133,6 +205,11 @@ export function FirstRun() {
             />
           </Field>
         </fieldset>
+        {failure ? (
+          <div className="form-error" role="alert" data-testid="enrol-failure">
+            {failure}
+          </div>
+        ) : null}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('common.saving') : t('enrol.submit')}
         </button>

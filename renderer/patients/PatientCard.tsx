@@ -5,6 +5,7 @@ import { ethnicityName } from '../../sync/protocol/identity/ethnicity';
 import { can } from '../../sync/protocol/roles';
 import type { PatientDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
+import { WaitingMark } from '../sync/WaitingMark';
 import { ageOn } from './age';
 import { DeathDialog } from './DeathDialog';
 import { MergeDialog } from './MergeDialog';
@@ -51,7 +52,10 @@ export function PatientCard({ patient, patientIndex, onEdit, onChanged, onOpen }
     <section className="patient-card card" data-testid="patient-card" aria-labelledby="patient-name">
       <div className="card-head">
         <h2 id="patient-name">{patient.name}</h2>
-        <span className={`badge status-${patient.status}`}>{t(`patients.status.${patient.status}`)}</span>
+        <span className="row-inline">
+          <WaitingMark document={patient} />
+          <span className={`badge status-${patient.status}`}>{t(`patients.status.${patient.status}`)}</span>
+        </span>
       </div>
       {patient.status === 'deceased' && patient.death ? (
         <p className="notice">{t('patients.death.registered', { date: patient.death.date })}</p>

@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { WaitingMark } from '../sync/WaitingMark';
 import { ageOn } from './age';
 import { type PatientIndex, survivorOf } from './use-patient-index';
 
@@ -108,6 +109,7 @@ export function PatientSearch({
               {patient.status !== 'active' ? (
                 <span className="badge">{t(`patients.status.${patient.status}`)}</span>
               ) : null}
+              <WaitingMark document={patient} />
             </div>
           );
         })}

@@ -10,7 +10,16 @@ import { PatientSearchIndex } from './search';
 
 export type PatientSummary = Pick<
   PatientDoc,
-  'id' | 'name' | 'sex' | 'birthDate' | 'idNumber' | 'phone' | 'status' | 'healthCardToken' | 'mergedInto'
+  | 'id'
+  | 'name'
+  | 'sex'
+  | 'birthDate'
+  | 'idNumber'
+  | 'phone'
+  | 'status'
+  | 'healthCardToken'
+  | 'mergedInto'
+  | 'countySeq'
 >;
 
 /**
@@ -46,6 +55,7 @@ function summary(doc: PatientDoc): PatientSummary {
     status: doc.status,
     healthCardToken: doc.healthCardToken,
     mergedInto: doc.mergedInto,
+    countySeq: doc.countySeq,
   };
 }
 

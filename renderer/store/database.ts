@@ -63,6 +63,8 @@ export async function openClinicDatabase(options: OpenOptions = {}): Promise<Cli
     localDocuments: true,
     multiInstance: false,
     eventReduce: true,
+    // "Waiting for the county" counts scan for documents without a county stamp.
+    allowSlowCount: true,
   });
   const collections = Object.fromEntries(
     Object.entries(CLINIC_SCHEMAS).map(([name, schema]) => [
@@ -72,5 +74,23 @@ export async function openClinicDatabase(options: OpenOptions = {}): Promise<Cli
   );
   await db.addCollections(collections as never);
   guardAuditTrail(db);
+  markLocalWrites(db);
   return db;
+}
+
+/**
+ * A document written here has not reached the county until the gateway stores
+ * it and stamps it again; dropping the stamp on every local write is what makes
+ * it show as waiting. Replication writes bypass these hooks, so pulled
+ * documents keep the stamp the county gave them.
+ */
+function markLocalWrites(db: ClinicDatabase): void {
+  const unstamp = (data: { countySeq?: number; countyTime?: string }) => {
+    delete data.countySeq;
+    delete data.countyTime;
+  };
+  for (const collection of Object.values(db.collections)) {
+    collection.preInsert(unstamp, false);
+    collection.preSave(unstamp, false);
+  }
 }

@@ -1,0 +1,274 @@
+/**
+ * Replicates the clinic's collections with the county gateway: one RxDB
+ * replication per collection, pulling by the county's sequence and pushing
+ * each change with the state it assumed. Started after sign-in, resumed after a
+ * restart from the checkpoints RxDB keeps, retried with backoff.
+ */
+
+import { type RxReplicationState, replicateRxCollection } from 'rxdb/plugins/replication';
+import { type Observable, Subject } from 'rxjs';
+import {
+  type Checkpoint,
+  type PullResponse,
+  type PushRow,
+  REPLICATED_COLLECTIONS,
+  type ReplicatedCollection,
+  type StreamEvent,
+} from '../../sync/protocol/replication';
+import type { ClinicDatabase } from '../store/database';
+import { retryDelayMs } from './backoff';
+import { type CountyApi, CountyError } from './county-api';
+import { useSync } from './sync-store';
+
+/** Reference data comes from the county only; clinics never push it. */
+const PULL_ONLY = new Set<ReplicatedCollection>(['facilities', 'staff']);
+/** File bytes travel with the referral work; only metadata would fit this channel. */
+const NOT_YET = new Set<ReplicatedCollection>(['attachments']);
+
+export const SYNCED_COLLECTIONS = REPLICATED_COLLECTIONS.filter((name) => !NOT_YET.has(name));
+export const PUSHED_COLLECTIONS = SYNCED_COLLECTIONS.filter((name) => !PULL_ONLY.has(name));
+
+const PULL_BATCH = 1000;
+const PUSH_BATCH = 100;
+
+/** Consecutive failures, shared by all collections: the link is one link. */
+class RetryGate {
+  private failures = 0;
+  private wake: (() => void) | undefined;
+
+  async beforeAttempt(): Promise<void> {
+    const delay = retryDelayMs(this.failures);
+    if (delay === 0) return;
+    useSync.getState().set({ nextRetryAt: new Date(Date.now() + delay).toISOString() });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  succeeded(): void {
+    this.failures = 0;
+    useSync.getState().set({ online: true, lastSuccessAt: new Date().toISOString(), nextRetryAt: undefined });
+  }
+
+  failed(error: unknown): void {
+    this.failures++;
+    const code = error instanceof CountyError ? error.code : 'client-error';
+    const message = error instanceof Error ? error.message : String(error);
+    useSync
+      .getState()
+      .set({ online: code !== 'offline', lastError: { code, message, at: new Date().toISOString() } });
+  }
+
+  /** "Sync now": skip the rest of the wait. */
+  now(): void {
+    this.failures = 0;
+    this.wake?.();
+  }
+}
+
+export interface CountySync {
+  syncNow(): void;
+  /** Resolves when every collection has pulled and pushed what it had (tests, the sync panel). */
+  awaitInSync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function countWaiting(db: ClinicDatabase): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of PUSHED_COLLECTIONS) {
+    counts[name] = await db[name].count({ selector: { countySeq: { $exists: false } } }).exec();
+  }
+  return counts;
+}
+
+interface ReplicationHooks {
+  live: boolean;
+  guarded<T>(work: () => Promise<T>): Promise<T>;
+  stream$?: Observable<'RESYNC'>;
+  onPulled?(response: PullResponse): void;
+}
+
+/**
+ * One collection's replication. The identifier carries the gateway and the
+ * facility, so checkpoints survive a restart and a re-enrolled workstation
+ * starts afresh; a one-off pull and the live replication share it.
+ */
+function replicateCollection(
+  db: ClinicDatabase,
+  api: CountyApi,
+  facilityId: string,
+  name: ReplicatedCollection,
+  hooks: ReplicationHooks,
+): RxReplicationState<unknown, Checkpoint> {
+  return replicateRxCollection<unknown, Checkpoint>({
+    replicationIdentifier: `county-v1:${api.baseUrl}:${facilityId}:${name}`,
+    collection: db[name] as never,
+    live: hooks.live,
+    retryTime: 1_000,
+    waitForLeadership: false,
+    autoStart: true,
+    pull: {
+      batchSize: PULL_BATCH,
+      ...(hooks.stream$ ? { stream$: hooks.stream$ } : {}),
+      handler: (checkpoint, batchSize) =>
+        hooks.guarded(async () => {
+          const response = await api.pull(name, checkpoint?.seq ?? 0, batchSize);
+          hooks.onPulled?.(response);
+          return { documents: response.documents as never[], checkpoint: response.checkpoint };
+        }),
+    },
+    push:
+      PULL_ONLY.has(name) || !hooks.live
+        ? undefined
+        : {
+            batchSize: PUSH_BATCH,
+            handler: (rows) =>
+              hooks.guarded(async () => {
+                const response = await api.push({
+                  collection: name,
+                  pushId: crypto.randomUUID(),
+                  rows: rows as unknown as PushRow[],
+                });
+                return response.conflicts as never[];
+              }),
+          },
+  });
+}
+
+/**
+ * Pulls reference collections once, before the clinic has a signed-in user
+ * (enrolment needs the facility record the county holds). Throws what the
+ * county answered, so the first-run screen can say it.
+ */
+export async function pullOnce(
+  db: ClinicDatabase,
+  api: CountyApi,
+  facilityId: string,
+  names: ReplicatedCollection[],
+): Promise<void> {
+  let failure: unknown;
+  const replications = names.map((name) =>
+    replicateCollection(db, api, facilityId, name, {
+      live: false,
+      guarded: async (work) => {
+        try {
+          return await work();
+        } catch (error) {
+          failure ??= error;
+          throw error;
+        }
+      },
+    }),
+  );
+  const cancelAll = () => Promise.all(replications.map((replication) => replication.cancel()));
+  const errors = replications.map((replication) =>
+    replication.error$.subscribe(() => {
+      void cancelAll();
+    }),
+  );
+  await Promise.all(
+    replications.map((replication) => replication.awaitInitialReplication().catch(() => undefined)),
+  );
+  for (const subscription of errors) subscription.unsubscribe();
+  await cancelAll();
+  if (failure) throw failure;
+}
+
+export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: string): CountySync {
+  const gate = new RetryGate();
+  const resync = new Subject<'RESYNC'>();
+  const remaining = new Map<string, number>();
+  const sync = useSync.getState();
+  sync.set({ linked: true, running: true });
+
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    await gate.beforeAttempt();
+    try {
+      const result = await work();
+      gate.succeeded();
+      return result;
+    } catch (error) {
+      gate.failed(error);
+      throw error;
+    }
+  };
+
+  const replications = SYNCED_COLLECTIONS.map((name) =>
+    replicateCollection(db, api, facilityId, name, {
+      live: true,
+      guarded,
+      stream$: resync.asObservable(),
+      onPulled(response) {
+        remaining.set(name, Math.max(0, response.remaining - response.documents.length));
+        const state = useSync.getState();
+        state.set({
+          pulled: state.pulled + response.documents.length,
+          remaining: [...remaining.values()].reduce((a, b) => a + b, 0),
+        });
+      },
+    }),
+  );
+
+  // The live stream only says "something changed"; the pull fetches it.
+  let stream: EventSource | undefined;
+  let streamRetry: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const openStream = async () => {
+    if (stopped || typeof EventSource === 'undefined') return;
+    try {
+      stream = new EventSource(await api.streamUrl());
+    } catch {
+      streamRetry = setTimeout(openStream, 10_000);
+      return;
+    }
+    stream.onopen = () => resync.next('RESYNC');
+    stream.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as StreamEvent;
+      if (event.collection) resync.next('RESYNC');
+    };
+    stream.onerror = () => {
+      stream?.close();
+      if (!stopped) streamRetry = setTimeout(openStream, 10_000);
+    };
+  };
+  void openStream();
+
+  let recount: ReturnType<typeof setTimeout> | undefined;
+  const scheduleRecount = () => {
+    if (recount) return;
+    recount = setTimeout(async () => {
+      recount = undefined;
+      if (!stopped) useSync.getState().set({ waiting: await countWaiting(db) });
+    }, 500);
+  };
+  const subscriptions = [
+    ...PUSHED_COLLECTIONS.map((name) => (db[name].$ as Observable<unknown>).subscribe(scheduleRecount)),
+    ...replications.map((replication) => replication.error$.subscribe(() => undefined)),
+  ];
+  scheduleRecount();
+
+  return {
+    syncNow() {
+      gate.now();
+      resync.next('RESYNC');
+      for (const replication of replications) replication.reSync();
+    },
+    async awaitInSync() {
+      await Promise.all(replications.map((replication) => replication.awaitInSync()));
+      useSync.getState().set({ waiting: await countWaiting(db) });
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(streamRetry);
+      clearTimeout(recount);
+      stream?.close();
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      await Promise.all(replications.map((replication) => replication.cancel()));
+      useSync.getState().set({ running: false });
+    },
+  };
+}
