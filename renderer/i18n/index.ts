@@ -7,6 +7,31 @@ export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'xiangyi.language';
 
+type Messages = { [key: string]: string | Messages };
+
+/**
+ * A feature may keep its own messages beside its code, in `<feature>/i18n/zh-CN.json`
+ * and `en.json`; they are laid over the shared files here.
+ */
+const FEATURE_MESSAGES = import.meta.glob<Messages>('../*/i18n/*.json', { eager: true, import: 'default' });
+
+export function mergeMessages(target: Messages, source: Messages): Messages {
+  const merged: Messages = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    const existing = merged[key];
+    merged[key] =
+      typeof value === 'object' && typeof existing === 'object' ? mergeMessages(existing, value) : value;
+  }
+  return merged;
+}
+
+export function messagesFor(language: Language): Messages {
+  const base = (language === 'en' ? en : zhCN) as Messages;
+  return Object.entries(FEATURE_MESSAGES)
+    .filter(([path]) => path.endsWith(`/${language}.json`))
+    .reduce((all, [, messages]) => mergeMessages(all, messages), base);
+}
+
 export function savedLanguage(): Language {
   const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
   return LANGUAGES.includes(saved as Language) ? (saved as Language) : 'zh-CN';
@@ -14,7 +39,7 @@ export function savedLanguage(): Language {
 
 export async function setupI18n(): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: { 'zh-CN': { translation: messagesFor('zh-CN') }, en: { translation: messagesFor('en') } },
     lng: savedLanguage(),
     fallbackLng: 'zh-CN',
     interpolation: { escapeValue: false },

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { messagesFor } from './index';
+
+const zhCN = messagesFor('zh-CN');
+const en = messagesFor('en');
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>
@@ -17,7 +19,7 @@ function lookup(tree: object, key: string): unknown {
 }
 
 describe('translation files', () => {
-  it('have the same keys in Chinese and English', () => {
+  it('have the same keys in Chinese and English, shared and feature files together', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort());
   });
 
