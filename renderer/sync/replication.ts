@@ -18,7 +18,15 @@ import {
 import type { ClinicDatabase } from '../store/database';
 import { retryDelayMs } from './backoff';
 import { type CountyApi, CountyError } from './county-api';
-import { useSync } from './sync-store';
+import { type SyncSnapshot, useSync } from './sync-store';
+
+/** Where progress is reported: the app's store, or a test's own. */
+export interface SyncStatus {
+  get(): SyncSnapshot;
+  set(patch: Partial<SyncSnapshot>): void;
+}
+
+export const appSyncStatus: SyncStatus = { get: () => useSync.getState(), set: (patch) => useSync.getState().set(patch) };
 
 /** Reference data comes from the county only; clinics never push it. */
 const PULL_ONLY = new Set<ReplicatedCollection>(['facilities', 'staff']);
@@ -35,11 +43,12 @@ const PUSH_BATCH = 100;
 class RetryGate {
   private failures = 0;
   private wake: (() => void) | undefined;
+  constructor(private readonly status: SyncStatus) {}
 
   async beforeAttempt(): Promise<void> {
     const delay = retryDelayMs(this.failures);
     if (delay === 0) return;
-    useSync.getState().set({ nextRetryAt: new Date(Date.now() + delay).toISOString() });
+    this.status.set({ nextRetryAt: new Date(Date.now() + delay).toISOString() });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
       this.wake = () => {
@@ -51,16 +60,14 @@ class RetryGate {
 
   succeeded(): void {
     this.failures = 0;
-    useSync.getState().set({ online: true, lastSuccessAt: new Date().toISOString(), nextRetryAt: undefined });
+    this.status.set({ online: true, lastSuccessAt: new Date().toISOString(), nextRetryAt: undefined });
   }
 
   failed(error: unknown): void {
     this.failures++;
     const code = error instanceof CountyError ? error.code : 'client-error';
     const message = error instanceof Error ? error.message : String(error);
-    useSync
-      .getState()
-      .set({ online: code !== 'offline', lastError: { code, message, at: new Date().toISOString() } });
+    this.status.set({ online: code !== 'offline', lastError: { code, message, at: new Date().toISOString() } });
   }
 
   /** "Sync now": skip the rest of the wait. */
@@ -178,12 +185,11 @@ export async function pullOnce(
   if (failure) throw failure;
 }
 
-export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: string): CountySync {
-  const gate = new RetryGate();
+export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: string, status: SyncStatus = appSyncStatus): CountySync {
+  const gate = new RetryGate(status);
   const resync = new Subject<'RESYNC'>();
   const remaining = new Map<string, number>();
-  const sync = useSync.getState();
-  sync.set({ linked: true, running: true });
+  status.set({ linked: true, running: true });
 
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     await gate.beforeAttempt();
@@ -204,9 +210,8 @@ export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: 
       stream$: resync.asObservable(),
       onPulled(response) {
         remaining.set(name, Math.max(0, response.remaining - response.documents.length));
-        const state = useSync.getState();
-        state.set({
-          pulled: state.pulled + response.documents.length,
+        status.set({
+          pulled: status.get().pulled + response.documents.length,
           remaining: [...remaining.values()].reduce((a, b) => a + b, 0),
         });
       },
@@ -242,7 +247,7 @@ export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: 
     if (recount) return;
     recount = setTimeout(async () => {
       recount = undefined;
-      if (!stopped) useSync.getState().set({ waiting: await countWaiting(db) });
+      if (!stopped) status.set({ waiting: await countWaiting(db) });
     }, 500);
   };
   const subscriptions = [
@@ -259,7 +264,7 @@ export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: 
     },
     async awaitInSync() {
       await Promise.all(replications.map((replication) => replication.awaitInSync()));
-      useSync.getState().set({ waiting: await countWaiting(db) });
+      status.set({ waiting: await countWaiting(db) });
     },
     async stop() {
       stopped = true;
@@ -268,7 +273,7 @@ export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: 
       stream?.close();
       for (const subscription of subscriptions) subscription.unsubscribe();
       await Promise.all(replications.map((replication) => replication.cancel()));
-      useSync.getState().set({ running: false });
+      status.set({ running: false });
     },
   };
 }
