@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionDenied } from '../../sync/protocol/roles';
-import { enrolledClinic, TEST_ADMIN } from '../testing/memory-store';
+import { enrolledClinic, TEST_ADMIN } from '../testing/test-clinic';
 import { AccountError, createUser, setActive, setPin, signIn } from './accounts';
 import { MAX_FAILED_ATTEMPTS } from './lockout';
 

@@ -5,7 +5,7 @@ import { ageOn } from './age';
 import { type PatientIndex, survivorOf } from './use-patient-index';
 
 interface Props {
-  patientIndex: PatientIndex;
+  patientIndex: PatientIndex & { failure?: string };
   onOpen(id: string): void;
   onNew?(): void;
   /** Ids not to offer (the record itself, when picking a duplicate to merge). */
@@ -26,7 +26,7 @@ export function PatientSearch({
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
-  const { index, summaries, ready, version } = patientIndex;
+  const { index, summaries, ready, version, failure } = patientIndex;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version marks index changes the memo cannot see
   const hits = useMemo(() => {
@@ -81,10 +81,12 @@ export function PatientSearch({
         aria-expanded={hits.length > 0}
         aria-controls={`${inputId}-results`}
       />
-      <div className="search-status">
-        {ready
-          ? `${t('patients.indexed', { count: index.size })} · ${t('patients.searchHelp')}`
-          : t('patients.indexing')}
+      <div className={`search-status${failure ? ' warn' : ''}`} role={failure ? 'alert' : undefined}>
+        {failure
+          ? t('patients.indexFailed', { message: failure })
+          : ready
+            ? `${t('patients.indexed', { count: index.size })} · ${t('patients.searchHelp')}`
+            : t('patients.indexing')}
       </div>
       <div className="results" id={`${inputId}-results`} role="listbox">
         {hits.map((hit, position) => {

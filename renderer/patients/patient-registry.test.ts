@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermissionDenied } from '../../sync/protocol/roles';
 import { AuditTrailIsAppendOnly } from '../audit/audit-log';
-import { enrolledClinic } from '../testing/memory-store';
+import { enrolledClinic } from '../testing/test-clinic';
 import { EMPTY_PATIENT_INPUT, type PatientInput } from './patient-input';
 import {
   editPatient,

@@ -3,7 +3,7 @@
  * full load when the app opens, then each change as it is written (locally or,
  * later, by replication).
  */
-import { useEffect, useState } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { PatientDoc } from '../../sync/protocol/schema';
 import type { ClinicDatabase } from '../store/database';
 import { PatientSearchIndex } from './search';
@@ -74,49 +74,106 @@ function indexEntry(doc: PatientDoc) {
   };
 }
 
+/** Every live patient document, read in one go. */
+async function readAllPatients(db: ClinicDatabase): Promise<PatientDoc[]> {
+  // RxDB's query path walks IndexedDB with a cursor, one step per document (seconds
+  // for 50,000); its Dexie storage keeps each collection in one table we can read
+  // with a single getAll. Anything else falls back to the query.
+  const internals = await (
+    db.patients.storageInstance as unknown as {
+      internals?: Promise<{ dexieTable?: { toArray(): Promise<Array<PatientDoc & { _deleted: unknown }>> } }>;
+    }
+  ).internals;
+  if (internals?.dexieTable) {
+    const rows = await internals.dexieTable.toArray();
+    return rows.filter((row) => row._deleted !== true && row._deleted !== '1');
+  }
+  const result = await db.patients.storageInstance.query(db.patients.find().getPreparedQuery());
+  return result.documents as unknown as PatientDoc[];
+}
+
 export async function loadPatientIndex(db: ClinicDatabase): Promise<Omit<PatientIndex, 'version'>> {
   const index = new PatientSearchIndex();
   const summaries = new Map<string, PatientSummary>();
-  // Straight from storage: 50,000 RxDocument objects would cost seconds at start-up.
-  const result = await db.patients.storageInstance.query(db.patients.find().getPreparedQuery());
-  for (const doc of result.documents as unknown as PatientDoc[]) {
-    index.upsert(indexEntry(doc));
-    summaries.set(doc.id, summary(doc));
-  }
+  const docs = await readAllPatients(db);
+  index.upsertMany(docs.map(indexEntry));
+  for (const doc of docs) summaries.set(doc.id, summary(doc));
   return { index, summaries, ready: true };
 }
 
-export function usePatientIndex(db: ClinicDatabase): PatientIndex {
-  const [state, setState] = useState<PatientIndex>(() => ({
-    index: new PatientSearchIndex(),
-    summaries: new Map(),
-    ready: false,
-    version: 0,
-  }));
+type Listener = () => void;
 
-  useEffect(() => {
-    let cancelled = false;
-    let subscription: { unsubscribe(): void } | undefined;
-    void loadPatientIndex(db).then((loaded) => {
-      if (cancelled) return;
-      setState({ ...loaded, version: 1 });
-      subscription = db.patients.$.subscribe((change) => {
-        const doc = change.documentData as PatientDoc;
-        if (change.operation === 'DELETE') {
-          loaded.index.remove(change.documentId);
-          loaded.summaries.delete(change.documentId);
-        } else {
-          loaded.index.upsert(indexEntry(doc));
-          loaded.summaries.set(doc.id, summary(doc));
-        }
-        setState((previous) => ({ ...previous, version: previous.version + 1 }));
-      });
+/**
+ * The clinic's patient index, one per open store, kept for the whole session:
+ * loading starts as soon as the store opens (while the sign-in screen shows),
+ * and changes are followed from before the load begins, so a patient that
+ * arrives by sync during the load is not missed.
+ */
+class LivePatientIndex {
+  state: PatientIndex = { index: new PatientSearchIndex(), summaries: new Map(), ready: false, version: 0 };
+  failure: string | undefined;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(db: ClinicDatabase) {
+    const early: PatientDoc[] = [];
+    let loaded: Omit<PatientIndex, 'version'> | undefined;
+    db.patients.$.subscribe((change) => {
+      const doc = change.documentData as PatientDoc;
+      if (!loaded) {
+        early.push(doc);
+        return;
+      }
+      this.apply(loaded, doc, change.operation === 'DELETE');
+      this.publish({ ...loaded, version: this.state.version + 1 });
     });
-    return () => {
-      cancelled = true;
-      subscription?.unsubscribe();
-    };
-  }, [db]);
+    loadPatientIndex(db).then(
+      (result) => {
+        loaded = result;
+        for (const doc of early) this.apply(result, doc, Boolean((doc as { _deleted?: boolean })._deleted));
+        this.publish({ ...result, version: this.state.version + 1 });
+      },
+      (error: unknown) => {
+        this.failure = error instanceof Error ? error.message : String(error);
+        this.publish({ ...this.state, version: this.state.version + 1 });
+      },
+    );
+  }
 
-  return state;
+  private apply(target: Omit<PatientIndex, 'version'>, doc: PatientDoc, deleted: boolean): void {
+    if (deleted) {
+      target.index.remove(doc.id);
+      target.summaries.delete(doc.id);
+    } else {
+      target.index.upsert(indexEntry(doc));
+      target.summaries.set(doc.id, summary(doc));
+    }
+  }
+
+  private publish(next: PatientIndex): void {
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}
+
+const live = new WeakMap<ClinicDatabase, LivePatientIndex>();
+
+/** Starts (once per store) loading the patient index; boot calls it before sign-in. */
+export function startPatientIndex(db: ClinicDatabase): LivePatientIndex {
+  let index = live.get(db);
+  if (!index) {
+    index = new LivePatientIndex(db);
+    live.set(db, index);
+  }
+  return index;
+}
+
+export function usePatientIndex(db: ClinicDatabase): PatientIndex & { failure?: string } {
+  const index = startPatientIndex(db);
+  const state = useSyncExternalStore(index.subscribe, () => index.state);
+  return index.failure ? { ...state, failure: index.failure } : state;
 }

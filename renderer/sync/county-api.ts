@@ -155,8 +155,21 @@ export class CountyApi {
     });
   }
 
-  private async currentToken(): Promise<string> {
-    if (this.token && this.token.expiresAt - Date.now() > 30_000) return this.token.value;
+  private tokenRequest: Promise<string> | undefined;
+
+  /**
+   * One token request at a time: each new token supersedes the device's older
+   * ones at the gateway, so two parallel requests would invalidate each other.
+   */
+  private currentToken(): Promise<string> {
+    if (this.token && this.token.expiresAt - Date.now() > 30_000) return Promise.resolve(this.token.value);
+    this.tokenRequest ??= this.requestToken().finally(() => {
+      this.tokenRequest = undefined;
+    });
+    return this.tokenRequest;
+  }
+
+  private async requestToken(): Promise<string> {
     const { credential, userId, baseUrl } = this.options;
     let response: Response;
     try {

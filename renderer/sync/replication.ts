@@ -26,7 +26,10 @@ export interface SyncStatus {
   set(patch: Partial<SyncSnapshot>): void;
 }
 
-export const appSyncStatus: SyncStatus = { get: () => useSync.getState(), set: (patch) => useSync.getState().set(patch) };
+export const appSyncStatus: SyncStatus = {
+  get: () => useSync.getState(),
+  set: (patch) => useSync.getState().set(patch),
+};
 
 /** Reference data comes from the county only; clinics never push it. */
 const PULL_ONLY = new Set<ReplicatedCollection>(['facilities', 'staff']);
@@ -67,7 +70,10 @@ class RetryGate {
     this.failures++;
     const code = error instanceof CountyError ? error.code : 'client-error';
     const message = error instanceof Error ? error.message : String(error);
-    this.status.set({ online: code !== 'offline', lastError: { code, message, at: new Date().toISOString() } });
+    this.status.set({
+      online: code !== 'offline',
+      lastError: { code, message, at: new Date().toISOString() },
+    });
   }
 
   /** "Sync now": skip the rest of the wait. */
@@ -97,6 +103,7 @@ interface ReplicationHooks {
   guarded<T>(work: () => Promise<T>): Promise<T>;
   stream$?: Observable<'RESYNC'>;
   onPulled?(response: PullResponse): void;
+  onPushed?(): void;
 }
 
 /**
@@ -138,8 +145,13 @@ function replicateCollection(
                 const response = await api.push({
                   collection: name,
                   pushId: crypto.randomUUID(),
-                  rows: rows as unknown as PushRow[],
+                  // RxDB leaves the assumed state out for new documents; the protocol says null.
+                  rows: rows.map((row) => ({
+                    assumedMasterState: (row.assumedMasterState ?? null) as PushRow['assumedMasterState'],
+                    newDocumentState: row.newDocumentState as unknown as PushRow['newDocumentState'],
+                  })),
                 });
+                hooks.onPushed?.();
                 return response.conflicts as never[];
               }),
           },
@@ -185,7 +197,12 @@ export async function pullOnce(
   if (failure) throw failure;
 }
 
-export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: string, status: SyncStatus = appSyncStatus): CountySync {
+export function startCountySync(
+  db: ClinicDatabase,
+  api: CountyApi,
+  facilityId: string,
+  status: SyncStatus = appSyncStatus,
+): CountySync {
   const gate = new RetryGate(status);
   const resync = new Subject<'RESYNC'>();
   const remaining = new Map<string, number>();
@@ -208,6 +225,9 @@ export function startCountySync(db: ClinicDatabase, api: CountyApi, facilityId: 
       live: true,
       guarded,
       stream$: resync.asObservable(),
+      // The county stamps what it stored; pulling it back clears the "waiting" marks
+      // even where the live stream cannot get through.
+      onPushed: () => resync.next('RESYNC'),
       onPulled(response) {
         remaining.set(name, Math.max(0, response.remaining - response.documents.length));
         status.set({

@@ -111,6 +111,16 @@ export class PatientSearchIndex {
 
   /** Bulk upsert; computes missing pinyin keys in one batch (much faster for an initial load). */
   upsertMany(patients: readonly IndexablePatient[]): void {
+    const sorted = this.sortedColumns();
+    for (const column of sorted) column.deferMerges();
+    try {
+      this.putMany(patients);
+    } finally {
+      for (const column of sorted) column.flushMerges();
+    }
+  }
+
+  private putMany(patients: readonly IndexablePatient[]): void {
     const missing = patients.filter((p) => p.pinyinFull === undefined || p.pinyinInitials === undefined);
     const keys = pinyinKeysMany(missing.map((p) => p.name));
     let m = 0;
@@ -294,9 +304,8 @@ export class PatientSearchIndex {
   }
 
   /** Every per-slot column, in the order `put` fills them. */
-  private columns(): Array<Haystack | SortedColumn> {
+  private sortedColumns(): SortedColumn[] {
     return [
-      this.nameKeys,
       this.fulls,
       this.initials,
       this.idNumbers,
@@ -305,6 +314,10 @@ export class PatientSearchIndex {
       this.phoneTails,
       this.cards,
     ];
+  }
+
+  private columns(): Array<Haystack | SortedColumn> {
+    return [this.nameKeys, ...this.sortedColumns()];
   }
 
   private put(p: IndexablePatient, full: string, initials: string): void {

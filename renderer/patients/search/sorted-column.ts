@@ -14,6 +14,17 @@ export class SortedColumn {
   readonly values: string[] = [];
   private order: number[] = [];
   private pending: number[] = [];
+  /** While loading many values at once, one sort at the end beats dozens of merges (and their garbage). */
+  private deferred = false;
+
+  deferMerges(): void {
+    this.deferred = true;
+  }
+
+  flushMerges(): void {
+    this.deferred = false;
+    if (this.pending.length > 0) this.merge();
+  }
 
   push(v: string): void {
     this.values.push(v);
@@ -70,7 +81,7 @@ export class SortedColumn {
     if (this.value(slot) === '') return;
     this.pending.push(slot);
     // Bulk loads merge geometrically (O(n log n) overall); queries merge whatever is left.
-    if (this.pending.length > Math.max(64, this.order.length >> 3)) this.merge();
+    if (!this.deferred && this.pending.length > Math.max(64, this.order.length >> 3)) this.merge();
   }
 
   private drop(slot: number): void {
