@@ -1,14 +1,12 @@
 /**
  * The clinic's local store of record: RxDB on Dexie (IndexedDB), in the renderer.
- * Every write goes through schema validation; z-schema is used because it does
- * not generate code at run time, which the strict CSP forbids.
+ * Every write goes through schema validation (see validation.ts).
  */
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { wrappedValidateZSchemaStorage } from 'rxdb/plugins/validate-z-schema';
 import {
   type AppointmentDoc,
   type AttachmentDoc,
@@ -26,6 +24,7 @@ import {
 } from '../../sync/protocol/schema';
 import { guardAuditTrail } from '../audit/audit-log';
 import { MIGRATIONS } from './migrations';
+import { wrappedValidateStorage } from './validation';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -59,7 +58,7 @@ export const DEFAULT_DATABASE_NAME = 'xiangyi-clinic';
 export async function openClinicDatabase(options: OpenOptions = {}): Promise<ClinicDatabase> {
   const db = await createRxDatabase<ClinicCollections>({
     name: options.name ?? DEFAULT_DATABASE_NAME,
-    storage: wrappedValidateZSchemaStorage({ storage: options.storage ?? getRxStorageDexie() }),
+    storage: wrappedValidateStorage({ storage: options.storage ?? getRxStorageDexie() }),
     localDocuments: true,
     multiInstance: false,
     eventReduce: true,
