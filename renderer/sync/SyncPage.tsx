@@ -15,6 +15,11 @@ export function SyncPage() {
   const waiting = totalWaiting(sync);
   const total = sync.pulled + sync.remaining;
   const percent = total > 0 ? Math.round((sync.pulled / total) * 100) : 100;
+  // A problem that a later success has put behind us is not news.
+  const currentError =
+    sync.lastError && (!sync.lastSuccessAt || sync.lastError.at > sync.lastSuccessAt)
+      ? sync.lastError
+      : undefined;
 
   return (
     <div className="sync-page">
@@ -55,11 +60,11 @@ export function SyncPage() {
               </progress>
             </div>
           ) : null}
-          {sync.lastError ? (
+          {currentError ? (
             <div className="sync-error" role="status" data-testid="sync-last-error">
               <strong>{t('sync.lastError')}</strong>{' '}
-              {t(`sync.error.${sync.lastError.code}`, { defaultValue: sync.lastError.message })}{' '}
-              <span className="note">({new Date(sync.lastError.at).toLocaleTimeString()})</span>
+              {t(`sync.error.${currentError.code}`, { defaultValue: currentError.message })}{' '}
+              <span className="note">({new Date(currentError.at).toLocaleTimeString()})</span>
               {sync.nextRetryAt ? (
                 <div className="note">
                   {t('sync.nextRetry', { at: new Date(sync.nextRetryAt).toLocaleTimeString() })}

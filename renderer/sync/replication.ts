@@ -45,7 +45,8 @@ const PUSH_BATCH = 100;
 /** Consecutive failures, shared by all collections: the link is one link. */
 class RetryGate {
   private failures = 0;
-  private wake: (() => void) | undefined;
+  /** Every collection waiting out its back-off; "sync now" wakes them all. */
+  private readonly sleepers = new Set<() => void>();
   constructor(private readonly status: SyncStatus) {}
 
   async beforeAttempt(): Promise<void> {
@@ -53,11 +54,13 @@ class RetryGate {
     if (delay === 0) return;
     this.status.set({ nextRetryAt: new Date(Date.now() + delay).toISOString() });
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, delay);
+      this.sleepers.add(wake);
     });
   }
 
@@ -76,10 +79,10 @@ class RetryGate {
     });
   }
 
-  /** "Sync now": skip the rest of the wait. */
+  /** "Sync now": skip the rest of every wait. */
   now(): void {
     this.failures = 0;
-    this.wake?.();
+    for (const wake of [...this.sleepers]) wake();
   }
 }
 
