@@ -1,5 +1,6 @@
 /**
- * `npm start`: installs what is missing, builds, and opens the Electron window
+ * `npm start`: installs what is missing, builds, starts a local county gateway
+ * (unless XIANGYI_GATEWAY_URL names a real one) and opens the Electron window
  * where Electron can run; otherwise serves the same app headless on 127.0.0.1
  * and prints its URL.
  */
@@ -26,6 +27,9 @@ function electronBinary() {
 }
 
 const electron = electronBinary();
+// Simulated devices on pseudo-terminals, so a reading can be captured with no hardware;
+// XIANGYI_SIMULATORS=0 turns them off at a workstation with real devices.
+const env = { ...process.env, XIANGYI_SIMULATORS: process.env.XIANGYI_SIMULATORS ?? '1' };
 const children = [];
 const stopAll = () => {
   for (const child of children) child.kill('SIGTERM');
@@ -33,11 +37,17 @@ const stopAll = () => {
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
 
+// A local county gateway on its embedded database, unless this workstation is pointed at a real one.
+if (!process.env.XIANGYI_GATEWAY_URL) {
+  console.log('Starting a local county gateway (embedded database, demo county)…');
+  children.push(spawn('npx', ['tsx', 'sync/server/main.ts'], { cwd: ROOT, stdio: 'inherit', env }));
+}
+
 if (electron) {
   console.log('Starting the Xiangyi desktop window…');
-  children.push(spawn(electron, ['.'], { cwd: ROOT, stdio: 'inherit' }));
+  children.push(spawn(electron, ['.'], { cwd: ROOT, stdio: 'inherit', env }));
 } else {
   console.log('Electron is not available here: starting Xiangyi headless.');
-  children.push(spawn('npx', ['tsx', 'electron/headless/cli.ts'], { cwd: ROOT, stdio: 'inherit' }));
+  children.push(spawn('npx', ['tsx', 'electron/headless/cli.ts'], { cwd: ROOT, stdio: 'inherit', env }));
 }
 for (const child of children) child.on('exit', (code) => process.exit(code ?? 0));
