@@ -31,6 +31,7 @@ const electron = electronBinary();
 // XIANGYI_SIMULATORS=0 turns them off at a workstation with real devices.
 const env = { ...process.env, XIANGYI_SIMULATORS: process.env.XIANGYI_SIMULATORS ?? '1' };
 const children = [];
+// Node is started directly (not through npx) so that stopping it here stops the real process.
 const stopAll = () => {
   for (const child of children) child.kill('SIGTERM');
 };
@@ -40,7 +41,7 @@ process.on('SIGTERM', stopAll);
 // A local county gateway on its embedded database, unless this workstation is pointed at a real one.
 if (!process.env.XIANGYI_GATEWAY_URL) {
   console.log('Starting a local county gateway (embedded database, demo county)…');
-  children.push(spawn('npx', ['tsx', 'sync/server/main.ts'], { cwd: ROOT, stdio: 'inherit', env }));
+  children.push(spawn(process.execPath, ['--import', 'tsx', 'sync/server/main.ts'], { cwd: ROOT, stdio: 'inherit', env }));
 }
 
 if (electron) {
@@ -48,6 +49,12 @@ if (electron) {
   children.push(spawn(electron, ['.'], { cwd: ROOT, stdio: 'inherit', env }));
 } else {
   console.log('Electron is not available here: starting Xiangyi headless.');
-  children.push(spawn('npx', ['tsx', 'electron/headless/cli.ts'], { cwd: ROOT, stdio: 'inherit', env }));
+  children.push(spawn(process.execPath, ['--import', 'tsx', 'electron/headless/cli.ts'], { cwd: ROOT, stdio: 'inherit', env }));
 }
-for (const child of children) child.on('exit', (code) => process.exit(code ?? 0));
+// One part stopping (the window closed, the gateway's port taken) stops the others too.
+for (const child of children) {
+  child.on('exit', (code) => {
+    stopAll();
+    process.exit(code ?? 0);
+  });
+}
