@@ -10,7 +10,14 @@ import { hasPostgres, type PostgresCluster, startPostgres } from './postgres';
 
 export type BackendKind = 'pglite' | 'postgres';
 
+/**
+ * Without Debian's PostgreSQL a developer still gets the PGlite half; CI (where
+ * `npm test` installs it) must never quietly skip the real database.
+ */
 export const BACKENDS: BackendKind[] = hasPostgres() ? ['pglite', 'postgres'] : ['pglite'];
+if (!hasPostgres() && process.env.CI) {
+  throw new Error('PostgreSQL is not installed: the gateway tests must run against it in CI (apt-get install postgresql)');
+}
 
 const RESET_SQL = `
   TRUNCATE documents, pushes, write_log, devices, enrolment_codes, facility_relations, facilities, settings
