@@ -321,9 +321,8 @@ async function registryGroup(ctx) {
     search_samples: searched.samples,
     index_load_ms: searched.indexLoad_ms,
     index_load_parts_ms: {
-      storage_query: searched.indexLoadParts_ms.storageQuery,
+      read: searched.indexLoadParts_ms.read,
       index_build: searched.indexLoadParts_ms.indexBuild,
-      raw_getall: searched.indexLoadParts_ms.rawGetAll,
     },
     cold_start_ms: med('total_ms'),
     cold_start_index_ms: med('submitToReady_ms'),

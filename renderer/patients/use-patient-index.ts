@@ -59,7 +59,8 @@ function summary(doc: PatientDoc): PatientSummary {
   };
 }
 
-function indexEntry(doc: PatientDoc) {
+/** What the search index keeps of a patient document. */
+export function indexEntry(doc: PatientDoc) {
   return {
     id: doc.id,
     name: doc.name,
@@ -75,7 +76,7 @@ function indexEntry(doc: PatientDoc) {
 }
 
 /** Every live patient document, read in one go. */
-async function readAllPatients(db: ClinicDatabase): Promise<PatientDoc[]> {
+export async function readAllPatients(db: ClinicDatabase): Promise<PatientDoc[]> {
   // RxDB's query path walks IndexedDB with a cursor, one step per document (seconds
   // for 50,000); its Dexie storage keeps each collection in one table we can read
   // with a single getAll. Anything else falls back to the query.

@@ -1,5 +1,5 @@
 import type { RxJsonSchema } from 'rxdb';
-import { ID_MAX, type OwnedDocument, ownedProperties, ownedRequired } from './common';
+import { diagnosisList, ID_MAX, type OwnedDocument, ownedProperties, ownedRequired } from './common';
 
 export interface Diagnosis {
   /** ICD-10 (GB/T 14396-2016) code. */
@@ -30,14 +30,7 @@ export const visitSchema: RxJsonSchema<VisitDoc> = {
     startedAt: { type: 'string', maxLength: 32 },
     chiefComplaint: { type: 'string', maxLength: 500 },
     presentIllness: { type: 'string', maxLength: 4000 },
-    diagnoses: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { code: { type: 'string' }, name: { type: 'string' } },
-        required: ['code', 'name'],
-      },
-    },
+    diagnoses: diagnosisList,
     status: { type: 'string', enum: ['open', 'closed'] },
   },
   required: [...ownedRequired, 'patientId', 'doctorId', 'startedAt', 'diagnoses', 'status'],

@@ -42,6 +42,16 @@ export const ownedRequired = [
 
 export const stringList = { type: 'array', items: { type: 'string' } } as const;
 
+/** ICD-10 (GB/T 14396-2016) diagnoses, as visits and referrals carry them. */
+export const diagnosisList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { code: { type: 'string' }, name: { type: 'string' } },
+    required: ['code', 'name'],
+  },
+} as const;
+
 export function newDocumentId(): string {
   return crypto.randomUUID();
 }

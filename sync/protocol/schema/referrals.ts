@@ -1,5 +1,12 @@
 import type { RxJsonSchema } from 'rxdb';
-import { ID_MAX, type OwnedDocument, ownedProperties, ownedRequired, stringList } from './common';
+import {
+  diagnosisList,
+  ID_MAX,
+  type OwnedDocument,
+  ownedProperties,
+  ownedRequired,
+  stringList,
+} from './common';
 
 export const REFERRAL_TYPES = ['outpatient', 'inpatient', 'emergency'] as const;
 export type ReferralType = (typeof REFERRAL_TYPES)[number];
@@ -50,14 +57,7 @@ export const referralSchema: RxJsonSchema<ReferralDoc> = {
     state: { type: 'string', maxLength: 24 },
     reason: { type: 'string', maxLength: 2000 },
     careBeforeReferral: { type: 'string', maxLength: 4000 },
-    diagnoses: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { code: { type: 'string' }, name: { type: 'string' } },
-        required: ['code', 'name'],
-      },
-    },
+    diagnoses: diagnosisList,
     chiefComplaint: { type: 'string', maxLength: 500 },
     presentIllness: { type: 'string', maxLength: 4000 },
     attachmentIds: stringList,
