@@ -41,7 +41,9 @@ process.on('SIGTERM', stopAll);
 // A local county gateway on its embedded database, unless this workstation is pointed at a real one.
 if (!process.env.XIANGYI_GATEWAY_URL) {
   console.log('Starting a local county gateway (embedded database, demo county)…');
-  children.push(spawn(process.execPath, ['--import', 'tsx', 'sync/server/main.ts'], { cwd: ROOT, stdio: 'inherit', env }));
+  children.push(
+    spawn(process.execPath, ['--import', 'tsx', 'sync/server/main.ts'], { cwd: ROOT, stdio: 'inherit', env }),
+  );
 }
 
 if (electron) {
@@ -49,7 +51,13 @@ if (electron) {
   children.push(spawn(electron, ['.'], { cwd: ROOT, stdio: 'inherit', env }));
 } else {
   console.log('Electron is not available here: starting Xiangyi headless.');
-  children.push(spawn(process.execPath, ['--import', 'tsx', 'electron/headless/cli.ts'], { cwd: ROOT, stdio: 'inherit', env }));
+  children.push(
+    spawn(process.execPath, ['--import', 'tsx', 'electron/headless/cli.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env,
+    }),
+  );
 }
 // One part stopping (the window closed, the gateway's port taken) stops the others too.
 for (const child of children) {
