@@ -7,6 +7,7 @@
  * both transports validate what crosses the process boundary the same way.
  */
 import { z } from 'zod';
+import type { DeviceKind, DeviceStatusCode, FaultReason, IdCardPerson } from '../../devices/readings';
 
 export interface AppInfo {
   name: string;
@@ -36,12 +37,88 @@ export interface DeviceStatus {
   port: string;
   state: 'connected' | 'connecting' | 'disconnected' | 'error';
   detail?: string;
+  /** What the device measures or does (from its driver), so the UI can offer it in the right place. */
+  kind?: DeviceKind;
+  /** Frames in and out are logged to the capture file under the data folder. */
+  capture?: boolean;
+  /** A simulator on a pseudo-terminal stands in for the device (development and tests). */
+  simulated?: boolean;
 }
+
+/** A driver the workstation can bind to a port. */
+export interface DriverInfo {
+  id: string;
+  kind: DeviceKind;
+  vendor: string;
+  model: string;
+  labelKey: string;
+  transport: 'serial' | 'hid' | 'tcp';
+  /** The host can start a measurement (SunTech NIBP, oximeter spot check); others push on their own. */
+  startable: boolean;
+}
+
+/** Which device sits on which port at this workstation; remembered by the host. */
+export interface DeviceBinding {
+  id: string;
+  driver: string;
+  port: string;
+  settings?: { baudRate?: number; parity?: 'none' | 'even' | 'odd' };
+  capture?: boolean;
+}
+
+/** A reading as it crosses the bridge: JSON-safe, the device's own fields only. */
+export interface WireReading {
+  kind: 'bp' | 'spo2' | 'vitals';
+  systolic?: number;
+  diastolic?: number;
+  mean?: number;
+  pulse?: number;
+  spo2?: number;
+  temperatureC?: number;
+  /** Device clock, local time without zone, when the device gave one. */
+  deviceTime?: string;
+}
+
+/** Device events made JSON-safe (photos and raw bytes stay in the host). */
+export type WireDeviceEvent =
+  /** `at`: when the host received the last byte of it (ISO). */
+  | { type: 'reading'; reading: WireReading; at: string }
+  | { type: 'cuff-pressure'; mmHg: number }
+  | { type: 'spo2-live'; spo2: number; pulse: number }
+  | { type: 'status'; status: DeviceStatusCode }
+  | { type: 'fault'; reason: FaultReason; detail: string; deviceCode?: string }
+  | { type: 'idcard'; person: IdCardPerson }
+  | { type: 'scan'; token: string };
+
+export type DeviceFailure = FaultReason | 'not-configured' | 'not-connected' | 'not-supported';
+
+export type DeviceOutcome<T> = ({ ok: true } & T) | { ok: false; reason: DeviceFailure; detail: string };
+
+/** A vitals slip as the renderer describes it (already translated); the host turns it into ESC/POS. */
+export interface VitalsReceipt {
+  facility: string;
+  title: string;
+  patient: string;
+  lines: Array<{ label: string; value: string }>;
+  footer: string;
+  /** Encoded as a QR code under the lines. */
+  qr: string;
+}
+
+/** Development and test control of the simulated devices (refused when no simulators run). */
+export type SimulatorAction =
+  | { do: 'measure'; systolic?: number; diastolic?: number; pulse?: number }
+  | { do: 'scan'; token?: string }
+  | { do: 'card'; present: boolean; person?: IdCardPerson }
+  | { do: 'fault'; fault: SimulatedFault | null }
+  | { do: 'unplug' };
+
+export type SimulatedFault = 'bad-checksum' | 'truncated' | 'garbage' | 'unplug' | 'error';
 
 /** Pushed from the machine to the renderer without being asked. */
 export type BridgeEvent =
   | { type: 'device-status'; status: DeviceStatus }
-  | { type: 'device-event'; deviceId: string; event: Record<string, unknown> };
+  | { type: 'device-event'; deviceId: string; event: WireDeviceEvent };
 
 export interface ClinicBridge {
   app: {
@@ -63,12 +140,37 @@ export interface ClinicBridge {
   };
   devices: {
     list(): Promise<DeviceStatus[]>;
+    drivers(): Promise<DriverInfo[]>;
+    /** Binds a driver to a port (or changes the binding) and connects; remembered across restarts. */
+    configure(binding: DeviceBinding): Promise<DeviceStatus>;
+    remove(id: string): Promise<void>;
+    /** Starts a measurement where the device can be started; the reading also arrives as an event. */
+    measure(id: string): Promise<DeviceOutcome<{ reading: WireReading }>>;
+    readCard(id: string): Promise<DeviceOutcome<{ person: IdCardPerson }>>;
+    printReceipt(id: string, receipt: VitalsReceipt): Promise<DeviceOutcome<{ bytes: number }>>;
+    simulate(id: string, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>>;
   };
 }
 
 const secretKey = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'secret keys are short lower-case names');
 const MAX_EXPORT_BASE64 = 40 * 1024 * 1024;
 const MAX_HTML = 5 * 1024 * 1024;
+const deviceId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'device ids are short lower-case names');
+const receiptText = z.string().max(200);
+const vital = z.number().int().min(0).max(300);
+const idCardPerson = z
+  .object({
+    name: z.string().min(1).max(30),
+    sex: z.enum(['male', 'female', 'unknown']),
+    ethnicityCode: z.string().regex(/^\d{2}$/),
+    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    address: z.string().max(70),
+    idNumber: z.string().regex(/^\d{17}[\dX]$/),
+    issuingAuthority: z.string().max(30),
+    validFrom: z.string().max(10),
+    validTo: z.string().max(10),
+  })
+  .strict();
 
 /** Argument schemas, one per method: the allow-list of what may cross. */
 export const BRIDGE_METHODS = {
@@ -88,6 +190,62 @@ export const BRIDGE_METHODS = {
     z.object({ pageSize: z.enum(['A4', 'A5']), landscape: z.boolean() }).strict(),
   ]),
   'devices.list': z.tuple([]),
+  'devices.drivers': z.tuple([]),
+  'devices.configure': z.tuple([
+    z
+      .object({
+        id: deviceId,
+        driver: z.string().min(1).max(60),
+        port: z.string().min(1).max(260),
+        settings: z
+          .object({
+            baudRate: z.number().int().min(300).max(921_600).optional(),
+            parity: z.enum(['none', 'even', 'odd']).optional(),
+          })
+          .strict()
+          .optional(),
+        capture: z.boolean().optional(),
+      })
+      .strict(),
+  ]),
+  'devices.remove': z.tuple([deviceId]),
+  'devices.measure': z.tuple([deviceId]),
+  'devices.readCard': z.tuple([deviceId]),
+  'devices.printReceipt': z.tuple([
+    deviceId,
+    z
+      .object({
+        facility: receiptText,
+        title: receiptText,
+        patient: receiptText,
+        lines: z.array(z.object({ label: receiptText, value: receiptText }).strict()).max(20),
+        footer: receiptText,
+        qr: z.string().min(1).max(500),
+      })
+      .strict(),
+  ]),
+  'devices.simulate': z.tuple([
+    deviceId,
+    z.discriminatedUnion('do', [
+      z
+        .object({
+          do: z.literal('measure'),
+          systolic: vital.optional(),
+          diastolic: vital.optional(),
+          pulse: vital.optional(),
+        })
+        .strict(),
+      z.object({ do: z.literal('scan'), token: z.string().min(1).max(200).optional() }).strict(),
+      z.object({ do: z.literal('card'), present: z.boolean(), person: idCardPerson.optional() }).strict(),
+      z
+        .object({
+          do: z.literal('fault'),
+          fault: z.enum(['bad-checksum', 'truncated', 'garbage', 'unplug', 'error']).nullable(),
+        })
+        .strict(),
+      z.object({ do: z.literal('unplug') }).strict(),
+    ]),
+  ]),
 } as const;
 
 export type BridgeMethod = keyof typeof BRIDGE_METHODS;

@@ -22,7 +22,7 @@ function fakeServices(): ClinicBridge {
     },
     files: { saveExport: vi.fn(async () => ({ path: '/d/exports/a.pdf', bytes: 3 })) },
     printing: { htmlToPdf: vi.fn(async () => 'JVBERi0=') },
-    devices: { list: vi.fn(async () => []) },
+    devices: { list: vi.fn(async () => []) } as unknown as ClinicBridge['devices'],
   };
 }
 

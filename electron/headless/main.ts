@@ -4,8 +4,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BridgePush } from '../bridge/contract';
 import { createChromiumPdf } from '../host/chromium-pdf';
 import { loadHostConfig } from '../host/config';
+import { simulatorsWanted, startDevices } from '../host/devices';
 import { createFileSecretStore, keyFileCipher } from '../host/secrets';
 import { createHostServices } from '../host/services';
 import { startHeadlessServer } from './server';
@@ -15,6 +17,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export async function runHeadlessHost(env: NodeJS.ProcessEnv = process.env) {
   const config = loadHostConfig(env);
   const pdf = createChromiumPdf(config.chromiumPath);
+  // Device events go out over the page's WebSocket once the server is up.
+  let push: (push: BridgePush) => void = () => undefined;
+  const devices = await startDevices({
+    dataDir: config.dataDir,
+    emit: (event) => push({ event }),
+    simulators: simulatorsWanted(env),
+  });
   const services = createHostServices({
     info: {
       name: 'Xiangyi',
@@ -27,17 +36,20 @@ export async function runHeadlessHost(env: NodeJS.ProcessEnv = process.env) {
     },
     secrets: createFileSecretStore(join(config.dataDir, 'secrets.bin'), await keyFileCipher(config.dataDir)),
     htmlToPdf: pdf.htmlToPdf,
-    devices: async () => [],
+    devices: devices.host,
   });
   const server = await startHeadlessServer({
     rendererDir: env.XIANGYI_RENDERER_DIR ?? join(root, 'dist', 'renderer'),
     port: config.port,
     services,
   });
+  push = server.push;
   return {
     url: server.url,
+    devices,
     async close() {
       await server.close();
+      await devices.close();
       await pdf.close();
     },
   };

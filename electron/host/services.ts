@@ -3,7 +3,8 @@
  * behind the headless WebSocket. Shell-specific parts (how secrets are sealed,
  * how HTML becomes a PDF) are passed in.
  */
-import type { AppInfo, ClinicBridge, DeviceStatus, PdfOptions } from '../bridge/contract';
+import type { AppInfo, ClinicBridge, PdfOptions } from '../bridge/contract';
+import type { DeviceHost } from './devices/device-host';
 import { saveExport } from './files';
 import type { SecretStore } from './secrets';
 
@@ -11,7 +12,7 @@ export interface HostParts {
   info: AppInfo;
   secrets: SecretStore;
   htmlToPdf(html: string, options: PdfOptions): Promise<Buffer>;
-  devices(): Promise<DeviceStatus[]>;
+  devices: DeviceHost;
 }
 
 export function createHostServices(parts: HostParts): ClinicBridge {
@@ -26,6 +27,15 @@ export function createHostServices(parts: HostParts): ClinicBridge {
     printing: {
       htmlToPdf: async (html, options) => (await parts.htmlToPdf(html, options)).toString('base64'),
     },
-    devices: { list: () => parts.devices() },
+    devices: {
+      list: async () => parts.devices.list(),
+      drivers: async () => parts.devices.drivers(),
+      configure: (binding) => parts.devices.configure(binding),
+      remove: (id) => parts.devices.remove(id),
+      measure: (id) => parts.devices.measure(id),
+      readCard: (id) => parts.devices.readCard(id),
+      printReceipt: (id, receipt) => parts.devices.printReceipt(id, receipt),
+      simulate: (id, action) => parts.devices.simulate(id, action),
+    },
   };
 }

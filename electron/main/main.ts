@@ -6,8 +6,10 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { BRIDGE_EVENT_CHANNEL } from '../bridge/contract';
 import { createBridgeRouter } from '../bridge/router';
 import { loadHostConfig } from '../host/config';
+import { simulatorsWanted, startDevices } from '../host/devices';
 import { createFileSecretStore } from '../host/secrets';
 import { createHostServices } from '../host/services';
 import {
@@ -70,6 +72,17 @@ app.whenReady().then(async () => {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
+  // Device events go to the app window's page; before it exists there is no one to tell.
+  let appWindow: BrowserWindow | undefined;
+  const devices = await startDevices({
+    dataDir: config.dataDir,
+    emit: (event) => {
+      if (appWindow && !appWindow.isDestroyed()) appWindow.webContents.send(BRIDGE_EVENT_CHANNEL, event);
+    },
+    simulators: simulatorsWanted(process.env),
+  });
+  app.on('will-quit', () => void devices.close());
+
   const services = createHostServices({
     info: {
       name: app.getName(),
@@ -85,17 +98,17 @@ app.whenReady().then(async () => {
       decrypt: async (sealed) => safeStorage.decryptString(sealed),
     }),
     htmlToPdf: printHtmlToPdf,
-    devices: async () => [],
+    devices: devices.host,
   });
   registerBridgeIpc(ipcMain, createBridgeRouter(services));
 
-  const window = new BrowserWindow({
+  appWindow = new BrowserWindow({
     width: 1280,
     height: 800,
     title: '乡医 Xiangyi',
     webPreferences: hardenedWebPreferences(join(here, 'preload.cjs')),
   });
-  await window.loadURL(`${APP_ORIGIN}/`);
+  await appWindow.loadURL(`${APP_ORIGIN}/`);
 });
 
 app.on('window-all-closed', () => app.quit());

@@ -8,12 +8,15 @@ import { SyncIndicator } from '../sync/SyncIndicator';
 import { SyncPage } from '../sync/SyncPage';
 import { useCountySync } from '../sync/use-county-sync';
 import { UsersPage } from '../users/UsersPage';
+import { useDeviceFeed } from '../vitals/device-feed';
+import { VitalsPage } from '../vitals/VitalsPage';
 import { type Page, useApp, useSignedIn } from './app-store';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useIdleLock } from './use-idle-lock';
 
 const NAV: Array<{ page: Page; needs: Action }> = [
   { page: 'patients', needs: 'patient.read' },
+  { page: 'vitals', needs: 'patient.read' },
   { page: 'users', needs: 'user.manage' },
   { page: 'audit', needs: 'audit.read' },
   { page: 'sync', needs: 'sync.manage' },
@@ -26,6 +29,7 @@ export function Shell() {
   const { page, go, lock, signedOut } = useApp();
   useIdleLock();
   useCountySync(db, session);
+  useDeviceFeed(db, session);
   const visible = NAV.filter((item) => can(session.roles, item.needs));
   const current = visible.some((item) => item.page === page) ? page : 'patients';
 
@@ -72,6 +76,7 @@ export function Shell() {
       </header>
       <main className="page">
         {current === 'patients' && <PatientsPage />}
+        {current === 'vitals' && <VitalsPage />}
         {current === 'users' && <UsersPage />}
         {current === 'audit' && <AuditPage />}
         {current === 'sync' && <SyncPage />}

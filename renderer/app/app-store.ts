@@ -3,7 +3,7 @@ import type { FacilityDoc } from '../../sync/protocol/schema';
 import type { Session } from '../auth/session';
 import type { ClinicDatabase } from '../store/database';
 
-export type Page = 'patients' | 'users' | 'audit' | 'sync' | 'settings';
+export type Page = 'patients' | 'vitals' | 'users' | 'audit' | 'sync' | 'settings';
 
 export type Phase =
   | { kind: 'loading' }

@@ -22,7 +22,10 @@ export type AuditAction =
   | 'patient.edit'
   | 'patient.merge'
   | 'patient.merged-into'
-  | 'patient.register-death';
+  | 'patient.register-death'
+  | 'reading.capture'
+  | 'reading.assign'
+  | 'visit.open';
 
 export interface AuditInput {
   action: AuditAction;

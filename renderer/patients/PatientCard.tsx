@@ -6,6 +6,7 @@ import { can } from '../../sync/protocol/roles';
 import type { PatientDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
 import { WaitingMark } from '../sync/WaitingMark';
+import { VitalsPanel } from '../vitals/VitalsPanel';
 import { ageOn } from './age';
 import { DeathDialog } from './DeathDialog';
 import { MergeDialog } from './MergeDialog';
@@ -113,6 +114,7 @@ export function PatientCard({ patient, patientIndex, onEdit, onChanged, onOpen }
       {dialog === 'death' ? (
         <DeathDialog patient={patient} onClose={() => setDialog(null)} onRegistered={onChanged} />
       ) : null}
+      <VitalsPanel patient={patient} />
     </section>
   );
 }

@@ -3,16 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { can } from '../../sync/protocol/roles';
 import type { PatientDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
+import { IdentifyBar } from '../vitals/IdentifyBar';
 import { PatientCard } from './PatientCard';
 import { PatientForm } from './PatientForm';
 import { PatientSearch } from './PatientSearch';
-import { inputFromPatient } from './patient-input';
+import { inputFromPatient, type PatientInput } from './patient-input';
 import { readPatient } from './patient-registry';
 import { usePatientIndex } from './use-patient-index';
 
 type View =
   | { kind: 'none' }
-  | { kind: 'new' }
+  | { kind: 'new'; initial?: PatientInput; seq?: number }
   | { kind: 'open'; patient: PatientDoc }
   | { kind: 'edit'; patient: PatientDoc };
 
@@ -30,6 +31,10 @@ export function PatientsPage() {
     <div className="patients">
       <aside className="patients-side">
         <PatientSearch patientIndex={patientIndex} onOpen={(id) => void open(id)} onNew={startNew} />
+        <IdentifyBar
+          onFound={(id) => void open(id)}
+          onUnknown={(initial) => setView({ kind: 'new', initial, seq: Date.now() })}
+        />
         {mayRegister ? (
           <button type="button" className="primary new-patient" onClick={startNew}>
             {t('patients.new')}
@@ -39,6 +44,8 @@ export function PatientsPage() {
       <section className="patients-main">
         {view.kind === 'new' ? (
           <PatientForm
+            key={view.seq ?? 'new'}
+            initial={view.initial}
             patientIndex={patientIndex}
             onSaved={(patient) => setView({ kind: 'open', patient })}
             onOpen={(id) => void open(id)}

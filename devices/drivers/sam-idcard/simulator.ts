@@ -49,7 +49,7 @@ export class IdCardSimulator extends SimulatorBase {
   private pending: Uint8Array = new Uint8Array(0);
   private cardPresent: boolean;
   private selected = false;
-  private readonly person: IdCardPerson;
+  private person: IdCardPerson;
 
   constructor(transport: Transport, options: IdCardSimulatorOptions) {
     super(transport, options);
@@ -59,6 +59,12 @@ export class IdCardSimulator extends SimulatorBase {
 
   setCardPresent(present: boolean): void {
     this.cardPresent = present;
+    this.selected = false;
+  }
+
+  /** Another card is laid on the reader. */
+  setPerson(person: IdCardPerson): void {
+    this.person = person;
     this.selected = false;
   }
 

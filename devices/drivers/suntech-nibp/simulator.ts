@@ -18,12 +18,17 @@ export class NibpSimulator extends SimulatorBase {
   private pending: Uint8Array = new Uint8Array(0);
   private counter = 0;
   private readonly stepMs: number;
-  private readonly result: NonNullable<NibpSimulatorOptions['result']>;
+  private result: NonNullable<NibpSimulatorOptions['result']>;
 
   constructor(transport: Transport, options: NibpSimulatorOptions) {
     super(transport, options);
     this.stepMs = options.stepMs ?? 200;
     this.result = options.result ?? { systolic: 132, diastolic: 84, mean: 100, pulse: 76 };
+  }
+
+  /** What the next measurement reports (a hypertensive patient, a low pulse, ...). */
+  setResult(result: NonNullable<NibpSimulatorOptions['result']>): void {
+    this.result = result;
   }
 
   protected override onCommand(chunk: Uint8Array): void {
