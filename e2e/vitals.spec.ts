@@ -26,7 +26,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await panel.getByRole('button', { name: '开始测量' }).click();
   await expect(panel.getByTestId('measuring')).toContainText('正在为 王芳 测量');
   await expect(panel.getByTestId('cuff-pressure')).toContainText(/袖带压力 \d+ mmHg/);
-  await page.screenshot({ path: `${SCREENSHOTS}/30-vitals-cuff-live.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/40-vitals-cuff-live.png` });
   await expect(panel.getByTestId('reading-row').first()).toContainText('132/84 mmHg', { timeout: 15_000 });
   await expect(panel.getByTestId('reading-row').first()).toContainText('sim-nibp');
   await expect(panel.getByTestId('vitals-notice')).toContainText('读数已保存');
@@ -43,7 +43,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await host.simulate('sim-omron', { do: 'measure', systolic: 138, diastolic: 88, pulse: 75 });
   await expect(panel.getByTestId('tray-item')).toContainText('138/88 mmHg');
   await expect(panel.getByTestId('reading-row')).toHaveCount(2);
-  await page.screenshot({ path: `${SCREENSHOTS}/31-vitals-tray.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/41-vitals-tray.png` });
   await panel.getByRole('button', { name: '分配给 王芳' }).click();
   await expect(panel.getByTestId('reading-row').first()).toContainText('138/88 mmHg');
   await expect(panel.getByTestId('tray-strip')).toHaveCount(0);
@@ -52,7 +52,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await panel.getByRole('button', { name: '等待设备读数' }).click();
   await host.simulate('sim-omron', { do: 'measure', systolic: 232, diastolic: 128, pulse: 96 });
   await expect(panel.getByTestId('confirm-range')).toContainText('收缩压');
-  await page.screenshot({ path: `${SCREENSHOTS}/32-vitals-confirm.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/42-vitals-confirm.png` });
   await panel.getByRole('button', { name: '确认无误，保存' }).click();
   await expect(panel.getByTestId('reading-row').first()).toContainText('232/128 mmHg');
   await expect(panel.getByTestId('reading-row').first()).toContainText('已确认异常值');
@@ -72,7 +72,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await expect(panel.getByTestId('trend-chart')).toBeVisible();
   // The page scrolls inside the shell: a tall window shows the whole card with its chart.
   await page.setViewportSize({ width: 1280, height: 1500 });
-  await page.screenshot({ path: `${SCREENSHOTS}/33-vitals-panel.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/43-vitals-panel.png` });
 
   // The vitals slip goes to the (simulated) thermal printer as ESC/POS.
   await panel.getByRole('button', { name: '打印测量单' }).click();
@@ -86,7 +86,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await expect(page.getByTestId('follow-up-row').first()).toContainText('王芳');
   await expect(page.getByTestId('follow-up-row').first()).toContainText('未控制');
   await expect(page.getByTestId('device-row')).toHaveCount(6);
-  await page.screenshot({ path: `${SCREENSHOTS}/34-vitals-page.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/44-vitals-page.png` });
 });
 
 test('reading the ID card of an unknown person opens a prefilled registration; a health card finds the patient', async ({
@@ -102,7 +102,7 @@ test('reading the ID card of an unknown person opens a prefilled registration; a
   await expect(page.getByLabel('出生日期')).toHaveValue('1958-03-07');
   await expect(page.getByLabel('民族')).toHaveValue('01');
   await expect(page.locator('#addressDetail')).toHaveValue('四川省凉山彝族自治州昭觉县竹核乡竹核村3组12号');
-  await page.screenshot({ path: `${SCREENSHOTS}/35-idcard-prefilled.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/45-idcard-prefilled.png` });
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByTestId('patient-card')).toContainText('张秀英');
 
@@ -141,7 +141,7 @@ test('unplugging mid-measurement shows a clear message and stores nothing', asyn
   );
   await expect(panel.getByTestId('measuring')).toHaveCount(0);
   await expect(panel.getByTestId('reading-row')).toHaveCount(0);
-  await page.screenshot({ path: `${SCREENSHOTS}/36-vitals-unplugged.png` });
+  await page.screenshot({ path: `${SCREENSHOTS}/46-vitals-unplugged.png` });
 
   // The module comes back on its own (the host reconnects); a new measurement works.
   await simulatorsConnected(simHost.devices);
