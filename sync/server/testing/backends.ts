@@ -16,7 +16,9 @@ export type BackendKind = 'pglite' | 'postgres';
  */
 export const BACKENDS: BackendKind[] = hasPostgres() ? ['pglite', 'postgres'] : ['pglite'];
 if (!hasPostgres() && process.env.CI) {
-  throw new Error('PostgreSQL is not installed: the gateway tests must run against it in CI (apt-get install postgresql)');
+  throw new Error(
+    'PostgreSQL is not installed: the gateway tests must run against it in CI (apt-get install postgresql)',
+  );
 }
 
 const RESET_SQL = `
