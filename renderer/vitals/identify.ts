@@ -1,5 +1,7 @@
 /** Finding a patient from an ID card or a health-card scan, and prefilling registration when unknown. */
+
 import type { IdCardPerson } from '../../devices/readings';
+import { regionOfIdNumber } from '../../sync/protocol/identity/divisions';
 import type { PatientDoc } from '../../sync/protocol/schema';
 import { EMPTY_PATIENT_INPUT, type PatientInput } from '../patients/patient-input';
 import type { ClinicDatabase } from '../store/database';
@@ -30,6 +32,8 @@ export function inputFromCard(person: IdCardPerson): PatientInput {
     birthDate: person.birthDate,
     idNumber: person.idNumber,
     ethnicity: person.ethnicityCode,
+    // The card's address is where the ID was issued from: its county is a good first guess.
+    divisionCode: regionOfIdNumber(person.idNumber)?.code ?? '',
     addressDetail: person.address.trim(),
   };
 }
