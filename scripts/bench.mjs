@@ -57,13 +57,6 @@ const median = (xs) => {
 function createContext() {
   const base = mkdtempSync(join(tmpdir(), 'xiangyi-bench-'));
   const cleanups = [];
-  const once = (start) => {
-    let value;
-    return () => {
-      value ??= start();
-      return value;
-    };
-  };
 
   const tmp = (name) => {
     const dir = join(base, name);
@@ -342,6 +335,37 @@ async function registryGroup(ctx) {
 /* Group: the machine the figures came from                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Group: devices (serial parsers, frame on the pty to reading on screen)                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/** TypeScript modules run in this Node process through tsx's loader, registered on first use. */
+const importTs = once(async () => (await import('tsx/esm/api')).register());
+
+/** A lazily started thing, started at most once. */
+function once(start) {
+  let value;
+  return () => {
+    value ??= start();
+    return value;
+  };
+}
+
+async function devicesGroup(ctx) {
+  await importTs();
+  const { benchParsers } = await import('../devices/bench.ts');
+  const { benchFrameToScreen } = await import('../electron/host/devices/bench.ts');
+  log('measuring the serial parsers…');
+  const parsers = await benchParsers();
+  log('measuring frame to screen (BP simulator on a pty → reading in Chromium)…');
+  const frame = await benchFrameToScreen({ rendererDir: await ctx.renderer(), log });
+  return {
+    parser_mb_per_s: parsers.parser_mb_per_s,
+    parser_mb_per_s_by_parser: parsers.per_parser,
+    frame_to_screen_ms: frame.frame_to_screen_ms,
+  };
+}
+
 async function machineGroup() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   let chromiumVersion = 'unknown';
@@ -368,7 +392,7 @@ async function machineGroup() {
 /** Each group returns flat figures merged into the one JSON object; names must not collide. */
 const GROUPS = [
   { name: 'registry', run: registryGroup },
-  // Later: { name: 'devices', run: … } → parser_mb_per_s, frame_to_screen_ms; { name: 'sync', run: … }.
+  { name: 'devices', run: devicesGroup },
   { name: 'machine', run: machineGroup },
 ];
 
