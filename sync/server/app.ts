@@ -14,6 +14,7 @@ import { CHANGES_CHANNEL, type Database } from './db/driver';
 import { openDatabase } from './db/open';
 import { SyncError } from './errors';
 import { Metrics } from './health';
+import { type ReferralOptions, ReferralService } from './referrals/service';
 import { pull } from './replication/pull';
 import { applyPush } from './replication/push';
 import { StreamHub } from './replication/stream';
@@ -24,6 +25,8 @@ export interface GatewayOptions extends Partial<GatewayConfig> {
   db?: Database;
   /** false = silent (tests); otherwise pino at `logLevel`. */
   logger?: boolean;
+  /** Referral workflow: clock, review configuration, auto-reject sweep interval. */
+  referrals?: ReferralOptions;
 }
 
 export interface Gateway {
@@ -32,6 +35,8 @@ export interface Gateway {
   hub: StreamHub;
   metrics: Metrics;
   config: GatewayConfig;
+  /** The referral workflow authority (its clock can be replaced in tests; `sweep()` auto-rejects). */
+  referrals: ReferralService;
   close(): Promise<void>;
 }
 
@@ -42,7 +47,7 @@ declare module 'fastify' {
 }
 
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const { db: givenDb, logger, ...overrides } = options;
+  const { db: givenDb, logger, referrals: referralOptions, ...overrides } = options;
   const config: GatewayConfig = { ...DEFAULT_CONFIG, ...overrides };
   const db =
     givenDb ??
@@ -62,6 +67,26 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     forceCloseConnections: true,
   });
   app.decorateRequest('auth', null);
+  const referrals = new ReferralService(
+    db,
+    {
+      ...referralOptions,
+      onJudged: (judgements) => {
+        for (const { command, decision } of judgements) {
+          app.log.info(
+            {
+              referral: command.referralId,
+              command: command.command,
+              outcome: decision.ok ? 'applied' : decision.reason,
+            },
+            'referral command judged',
+          );
+        }
+        referralOptions?.onJudged?.(judgements);
+      },
+    },
+    (error) => app.log.error({ err: error }, 'referral auto-reject sweep failed'),
+  );
 
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(rateLimit, {
@@ -184,7 +209,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   app.post(`${API_PREFIX}/push`, { preHandler: requireAuth }, async (request) => {
     const auth = authed(request);
     const push = parsePushRequest(request.body);
-    const outcome = await applyPush(db, auth, push);
+    const outcome = await applyPush(db, auth, push, referrals);
     metrics.documentsUploaded += outcome.written;
     request.log.info(
       {
@@ -240,7 +265,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     hub,
     metrics,
     config,
+    referrals,
     async close() {
+      await referrals.stop();
       hub.closeAll();
       await app.close();
       await unlisten();

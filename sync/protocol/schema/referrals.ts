@@ -39,6 +39,38 @@ export interface ReferralDoc extends OwnedDocument {
   reviewDeadline?: string;
   /** Sequence of the last command the gateway applied. */
   appliedSeq: number;
+  /** Up-referral that skips a level: allowed only when marked special with a reason. */
+  special?: boolean;
+  specialReason?: string;
+  /** Set by the gateway: each target's part in the review (first approval wins, others withdrawn). */
+  targets?: ReferralTargetState[];
+  /** Set by the gateway: the target that accepted the patient. */
+  acceptedFacilityId?: string;
+  /** Set by the gateway: the current outgoing review level (1 department head, 2 medical affairs). */
+  reviewLevel?: number;
+  /** Set by the gateway: why the referral is in its state (rejection note, auto-reject). */
+  stateReason?: string;
+  /** Set by the gateway from commands: arrangement, treatment summary, feedback. */
+  arrangement?: Record<string, unknown>;
+  treatmentSummary?: string;
+  feedback?: Record<string, unknown>;
+}
+
+export const REFERRAL_TARGET_STATUSES = [
+  'pending',
+  'reviewing',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'expired',
+] as const;
+export type ReferralTargetStatus = (typeof REFERRAL_TARGET_STATUSES)[number];
+
+export interface ReferralTargetState {
+  facilityId: string;
+  status: ReferralTargetStatus;
+  /** Incoming review level at this target (1..3) while reviewing. */
+  level?: number;
 }
 
 export const referralSchema: RxJsonSchema<ReferralDoc> = {
@@ -65,6 +97,26 @@ export const referralSchema: RxJsonSchema<ReferralDoc> = {
     slotId: { type: 'string', maxLength: ID_MAX },
     reviewDeadline: { type: 'string', maxLength: 32 },
     appliedSeq: { type: 'integer' },
+    special: { type: 'boolean' },
+    specialReason: { type: 'string', maxLength: 500 },
+    targets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          facilityId: { type: 'string', maxLength: ID_MAX },
+          status: { type: 'string', enum: [...REFERRAL_TARGET_STATUSES] },
+          level: { type: 'integer' },
+        },
+        required: ['facilityId', 'status'],
+      },
+    },
+    acceptedFacilityId: { type: 'string', maxLength: ID_MAX },
+    reviewLevel: { type: 'integer' },
+    stateReason: { type: 'string', maxLength: 500 },
+    arrangement: { type: 'object' },
+    treatmentSummary: { type: 'string', maxLength: 4000 },
+    feedback: { type: 'object' },
   },
   required: [
     ...ownedRequired,
@@ -92,7 +144,15 @@ export interface ReferralCommandDoc extends OwnedDocument {
   command: string;
   payload: Record<string, unknown>;
   /** Set by the gateway. */
-  outcome?: { status: 'applied' | 'refused'; reason?: string; appliedAt: string; seq: number };
+  outcome?: {
+    status: 'applied' | 'refused';
+    /** Refusal code (e.g. review-deadline-passed). */
+    reason?: string;
+    /** A sentence for the user, in plain language. */
+    message?: string;
+    appliedAt: string;
+    seq: number;
+  };
 }
 
 export const referralCommandSchema: RxJsonSchema<ReferralCommandDoc> = {
@@ -110,6 +170,7 @@ export const referralCommandSchema: RxJsonSchema<ReferralCommandDoc> = {
       properties: {
         status: { type: 'string', enum: ['applied', 'refused'] },
         reason: { type: 'string' },
+        message: { type: 'string' },
         appliedAt: { type: 'string' },
         seq: { type: 'integer' },
       },

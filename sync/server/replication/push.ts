@@ -8,6 +8,13 @@ import type { PushResponse, WireDocument } from '../../protocol/replication';
 import type { Database, Queryable } from '../db/driver';
 import { toIso, toNumber } from '../db/driver';
 import { SyncError } from '../errors';
+import {
+  judgeCommands,
+  judgeWaitingCommands,
+  protectPushed,
+  writeChangedReferrals,
+} from '../referrals/apply';
+import type { ReferralService } from '../referrals/service';
 import { contentOf, decideRow } from './decide';
 import { type Content, documentScope, partiesOf, patientScope, REFERENCE_COLLECTIONS } from './scope';
 import {
@@ -37,7 +44,13 @@ export interface PushOutcome {
   replayed: boolean;
 }
 
-export async function applyPush(db: Database, auth: PushAuth, push: ParsedPush): Promise<PushOutcome> {
+export async function applyPush(
+  db: Database,
+  auth: PushAuth,
+  push: ParsedPush,
+  /** Judges referral commands (the workflow authority); without it commands wait unjudged. */
+  referralService?: ReferralService,
+): Promise<PushOutcome> {
   return db.transaction(async (tx) => {
     await lockKeys(tx, lockKeysOf(auth, push));
     // After the lock: a concurrent push with this id has committed (or rolled back) by now.
@@ -47,7 +60,7 @@ export async function applyPush(db: Database, auth: PushAuth, push: ParsedPush):
     );
     if (prior.rows[0]) return { response: prior.rows[0].response, written: 0, replayed: true };
 
-    const { response, batch } = await applyRows(tx, auth, push);
+    const { response, batch } = await applyRows(tx, auth, push, referralService);
     await tx.query(
       `INSERT INTO pushes (facility_id, push_id, device_id, user_id, collection, response)
        VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)`,
@@ -74,6 +87,7 @@ async function applyRows(
   tx: Queryable,
   auth: PushAuth,
   push: ParsedPush,
+  referralService: ReferralService | undefined,
 ): Promise<{ response: PushResponse; batch: WriteBatch | null }> {
   const { collection, rows } = push;
   const writer: Writer = { facilityId: auth.facilityId, deviceId: auth.deviceId, userId: auth.userId };
@@ -119,13 +133,16 @@ async function applyRows(
 
   rows.forEach((row, index) => {
     const id = row.newDocumentState.id;
-    const pushed = contentOf(row.newDocumentState);
     const now = current.get(id) ?? null;
+    // Workflow fields and command outcomes are the county's: never taken from a clinic.
+    const pushed = protectPushed(collection, contentOf(row.newDocumentState), now?.content ?? null);
     authorise(auth.facilityId, collection, index, pushed, now, { patients, referrals });
 
     const decision = decideRow(
       collection,
-      row.assumedMasterState ? contentOf(row.assumedMasterState) : null,
+      row.assumedMasterState
+        ? protectPushed(collection, contentOf(row.assumedMasterState), now?.content ?? null)
+        : null,
       pushed,
       now?.content ?? null,
     );
@@ -139,6 +156,23 @@ async function applyRows(
     const previous = writes.get(id);
     writes.set(id, { content: decision.content, merged: decision.merged || previous?.merged === true });
   });
+
+  // New referral commands are judged here, on the gateway clock; their referrals change with them.
+  const judged =
+    collection === 'referral_commands' && referralService && writes.size > 0
+      ? await judgeCommands(
+          tx,
+          referralService,
+          [...writes.values()].map((w) => w.content),
+          referrals,
+        )
+      : null;
+  if (judged) {
+    for (const command of judged.commands) {
+      const entry = writes.get(String(command.id));
+      if (entry) entry.content = command;
+    }
+  }
 
   // Scopes of what is written.
   const referralsByPatient =
@@ -177,6 +211,17 @@ async function applyRows(
         pending.map((doc) => ({ ...doc.data, _deleted: doc.deleted })),
         writer,
       );
+      if (referralService) {
+        await judgeWaitingCommands(
+          batch,
+          referralService,
+          pending.map((doc) => doc.id),
+        );
+      }
+    }
+    if (judged && referralService) {
+      await writeChangedReferrals(batch, judged.changed);
+      referralService.report(judged.judgements);
     }
   }
 

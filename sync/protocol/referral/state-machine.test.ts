@@ -1,0 +1,552 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../schema/people';
+import type { ReferralDoc } from '../schema/referrals';
+import {
+  ACCEPTED_STATES,
+  allowedCommands,
+  applyNext,
+  canonicalCommand,
+  type Decision,
+  decide,
+  expire,
+  REFERRAL_STATES,
+  REVIEW_STATES,
+  type ReviewConfig,
+  TERMINAL_STATES,
+} from './state-machine';
+import { contextOf, makeReferral, minutesAfter, T0 } from './testing';
+
+const DOCTOR: Role[] = ['doctor'];
+const REVIEWER: Role[] = ['reviewer'];
+
+function ok(decision: Decision): Extract<Decision, { ok: true }> {
+  if (!decision.ok) throw new Error(`refused: ${decision.reason}: ${decision.message}`);
+  return decision;
+}
+
+function run(referral: ReferralDoc, decision: Decision): ReferralDoc {
+  return applyNext(referral, ok(decision).next);
+}
+
+function refusal(decision: Decision): string {
+  return decision.ok ? 'applied' : decision.reason;
+}
+
+/** Submitted by a doctor of the referrer at T0. */
+function submitted(referral: ReferralDoc, config: Record<string, Partial<ReviewConfig>> = {}): ReferralDoc {
+  return run(
+    referral,
+    decide(referral, { command: 'submit' }, contextOf(referral.facilityId, DOCTOR, T0, config)),
+  );
+}
+
+function reviewBy(
+  referral: ReferralDoc,
+  facility: string,
+  decision: 'approve' | 'reject',
+  now = T0,
+  config: Record<string, Partial<ReviewConfig>> = {},
+): Decision {
+  return decide(
+    referral,
+    { command: 'review', payload: { decision } },
+    contextOf(facility, REVIEWER, now, config),
+  );
+}
+
+describe('referral state machine: rules', () => {
+  it('up-referral may not skip a level unless marked special with a reason', () => {
+    const skip = makeReferral('V1', ['H1']);
+    expect(refusal(decide(skip, { command: 'submit' }, contextOf('V1', DOCTOR)))).toBe('level-skipped');
+    const noReason = { ...skip, special: true, specialReason: '  ' };
+    expect(refusal(decide(noReason, { command: 'submit' }, contextOf('V1', DOCTOR)))).toBe('level-skipped');
+    const special = { ...skip, special: true, specialReason: '急性心梗，乡镇无介入条件' };
+    expect(submitted(special).state).toBe('outgoing-review');
+  });
+
+  it('refuses targets outside the relations, taken offline, unknown, or at the wrong level', () => {
+    const cases: Array<[ReferralDoc, string]> = [
+      [makeReferral('V2', ['H1'], { special: true, specialReason: 'x' }), 'target-not-related'],
+      [makeReferral('V1', ['T2']), 'target-offline'],
+      [makeReferral('V1', ['NOPE']), 'target-unknown'],
+      [makeReferral('V1', ['V2']), 'direction-mismatch'],
+      [makeReferral('T1', ['V1'], { direction: 'lateral' }), 'direction-mismatch'],
+      [makeReferral('T1', ['H1'], { direction: 'down' }), 'direction-mismatch'],
+      [makeReferral('V1', ['T1'], { consentAttachmentId: undefined }), 'consent-missing'],
+      [makeReferral('V1', []), 'no-targets'],
+      [makeReferral('V1', ['V1']), 'self-target'],
+      [makeReferral('T1', ['H1', 'H1'], { type: 'inpatient' }), 'duplicate-target'],
+      [makeReferral('T1', ['H1', 'H2']), 'single-target-only'],
+      [makeReferral('T1', ['H1', 'H2'], { type: 'emergency' }), 'single-target-only'],
+      [makeReferral('H1', ['T1', 'T3'], { type: 'inpatient', direction: 'down' }), 'single-target-only'],
+    ];
+    for (const [referral, code] of cases) {
+      const decision = decide(referral, { command: 'submit' }, contextOf(referral.facilityId, DOCTOR));
+      expect([referral.targetFacilityIds, refusal(decision)]).toEqual([referral.targetFacilityIds, code]);
+      if (!decision.ok) expect(decision.message.length).toBeGreaterThan(20);
+    }
+    const offlineReferrer = makeReferral('T2', ['H1']);
+    expect(refusal(decide(offlineReferrer, { command: 'submit' }, contextOf('T2', DOCTOR)))).toBe(
+      'referrer-offline',
+    );
+  });
+
+  it('outgoing review: department head, then medical affairs; then incoming review with a new deadline', () => {
+    let r = submitted(makeReferral('T1', ['H1'], { type: 'inpatient' }));
+    expect(r).toMatchObject({
+      state: 'outgoing-review',
+      reviewLevel: 1,
+      reviewDeadline: minutesAfter(T0, 30),
+    });
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'pending' }]);
+    // The target cannot do the outgoing review.
+    expect(refusal(reviewBy(r, 'H1', 'approve'))).toBe('wrong-side');
+    r = run(r, reviewBy(r, 'T1', 'approve', minutesAfter(T0, 5)));
+    expect(r).toMatchObject({
+      state: 'outgoing-review',
+      reviewLevel: 2,
+      reviewDeadline: minutesAfter(T0, 30),
+    });
+    r = run(r, reviewBy(r, 'T1', 'approve', minutesAfter(T0, 10)));
+    expect(r).toMatchObject({ state: 'incoming-review', reviewDeadline: minutesAfter(T0, 40) });
+    expect(r.reviewLevel).toBeUndefined();
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'reviewing', level: 1 }]);
+    // The referrer cannot do the incoming review.
+    expect(refusal(reviewBy(r, 'T1', 'approve', minutesAfter(T0, 11)))).toBe('wrong-side');
+  });
+
+  it('outgoing rejection rejects and withdraws the targets; a stale level is refused', () => {
+    const r = submitted(makeReferral('T1', ['H1', 'H2'], { type: 'inpatient' }));
+    const stale = decide(
+      r,
+      { command: 'review', payload: { decision: 'approve', level: 2 } },
+      contextOf('T1', REVIEWER),
+    );
+    expect(refusal(stale)).toBe('stale-review');
+    const rejected = run(r, reviewBy(r, 'T1', 'reject'));
+    expect(rejected.state).toBe('rejected');
+    expect(rejected.reviewDeadline).toBeUndefined();
+    expect(rejected.targets?.map((t) => t.status)).toEqual(['withdrawn', 'withdrawn']);
+  });
+
+  it('incoming review: a rejection escalates up to three levels; the last rejection rejects', () => {
+    const free = { T1: { outgoingReviewFree: true } };
+    let r = submitted(makeReferral('T1', ['H1']), free);
+    expect(r.state).toBe('incoming-review');
+    r = run(r, reviewBy(r, 'H1', 'reject'));
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'reviewing', level: 2 }]);
+    expect(r.state).toBe('incoming-review');
+    r = run(r, reviewBy(r, 'H1', 'reject'));
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'reviewing', level: 3 }]);
+    const approved = run(r, reviewBy(r, 'H1', 'approve'));
+    expect(approved).toMatchObject({ state: 'approved', acceptedFacilityId: 'H1' });
+    r = run(r, reviewBy(r, 'H1', 'reject'));
+    expect(r.state).toBe('rejected');
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'rejected' }]);
+    // Fewer configured levels: the first rejection is the last.
+    const one = submitted(makeReferral('T1', ['H1']), { ...free, H1: { incomingLevels: 1 } });
+    const oneConfig = { ...free, H1: { incomingLevels: 1 as const } };
+    expect(run(one, reviewBy(one, 'H1', 'reject', T0, oneConfig)).state).toBe('rejected');
+  });
+
+  it('inpatient to several targets: the first approval wins, the others are withdrawn', () => {
+    const free = { T1: { outgoingReviewFree: true } };
+    let r = submitted(makeReferral('T1', ['H1', 'H2'], { type: 'inpatient' }), free);
+    expect(r.targets?.map((t) => t.status)).toEqual(['reviewing', 'reviewing']);
+    const winner = ok(reviewBy(r, 'H2', 'approve'));
+    expect(winner.events).toContainEqual({ kind: 'targets-withdrawn', facilityIds: ['H1'] });
+    const after = applyNext(r, winner.next);
+    expect(after).toMatchObject({ state: 'approved', acceptedFacilityId: 'H2' });
+    expect(after.targets).toEqual([
+      { facilityId: 'H1', status: 'withdrawn' },
+      { facilityId: 'H2', status: 'approved' },
+    ]);
+    expect(refusal(reviewBy(after, 'H1', 'approve'))).toBe('already-decided');
+    // One target out after three rejections: the other still decides.
+    for (let i = 0; i < 3; i += 1) r = run(r, reviewBy(r, 'H1', 'reject'));
+    expect(r.state).toBe('incoming-review');
+    expect(refusal(reviewBy(r, 'H1', 'approve'))).toBe('wrong-side');
+    for (let i = 0; i < 3; i += 1) r = run(r, reviewBy(r, 'H2', 'reject'));
+    expect(r.state).toBe('rejected');
+  });
+
+  it('review-free sides are skipped; emergency goes straight to approved', () => {
+    const bothFree = { T1: { outgoingReviewFree: true }, H1: { incomingReviewFree: true } };
+    expect(submitted(makeReferral('T1', ['H1']), bothFree)).toMatchObject({
+      state: 'approved',
+      acceptedFacilityId: 'H1',
+    });
+    const emergency = submitted(makeReferral('V1', ['T1'], { type: 'emergency' }));
+    expect(emergency).toMatchObject({ state: 'approved', acceptedFacilityId: 'T1' });
+    expect(emergency.reviewDeadline).toBeUndefined();
+  });
+
+  it('downward: no time limit; downward inpatient skips incoming review', () => {
+    let down = submitted(makeReferral('H1', ['T1'], { direction: 'down', type: 'inpatient' }));
+    expect(down.state).toBe('outgoing-review');
+    expect(down.reviewDeadline).toBeUndefined();
+    expect(expire(down, minutesAfter(T0, 60 * 24 * 30))).toBeNull();
+    down = run(down, reviewBy(down, 'H1', 'approve', minutesAfter(T0, 90)));
+    down = run(down, reviewBy(down, 'H1', 'approve', minutesAfter(T0, 600)));
+    expect(down).toMatchObject({ state: 'approved', acceptedFacilityId: 'T1' });
+
+    let outpatient = submitted(makeReferral('H1', ['T1'], { direction: 'down' }), {
+      H1: { outgoingLevels: 1 },
+    });
+    outpatient = run(
+      outpatient,
+      reviewBy(outpatient, 'H1', 'approve', minutesAfter(T0, 45), { H1: { outgoingLevels: 1 } }),
+    );
+    expect(outpatient.state).toBe('incoming-review');
+    expect(outpatient.reviewDeadline).toBeUndefined();
+    expect(expire(outpatient, minutesAfter(T0, 10_000))).toBeNull();
+    expect(run(outpatient, reviewBy(outpatient, 'T1', 'approve', minutesAfter(T0, 10_000))).state).toBe(
+      'approved',
+    );
+  });
+
+  it('30 minutes: a late review is refused with a clear message, and the sweep auto-rejects', () => {
+    const r = submitted(makeReferral('V1', ['T1']));
+    expect(ok(reviewBy(r, 'V1', 'approve', minutesAfter(T0, 29))).next.reviewLevel).toBe(2);
+    expect(expire(r, minutesAfter(T0, 29))).toBeNull();
+    const late = reviewBy(r, 'V1', 'approve', minutesAfter(T0, 30));
+    expect(late).toMatchObject({ ok: false, reason: 'review-deadline-passed' });
+    if (!late.ok) expect(late.message).toContain('30 minutes');
+    const swept = run(r, expire(r, minutesAfter(T0, 31)) as Decision);
+    expect(swept).toMatchObject({ state: 'auto-rejected', appliedSeq: 2 });
+    expect(swept.reviewDeadline).toBeUndefined();
+    expect(swept.targets).toEqual([{ facilityId: 'T1', status: 'expired' }]);
+    expect(swept.stateReason).toContain('30 minutes');
+    const afterSweep = reviewBy(swept, 'V1', 'approve', minutesAfter(T0, 32));
+    expect(refusal(afterSweep)).toBe('review-deadline-passed');
+    // Cancelling is still possible, and re-sending to another institution.
+    const resent = decide(
+      swept,
+      { command: 'submit', payload: { targetFacilityIds: ['H1'] } },
+      { ...contextOf('V1', DOCTOR, minutesAfter(T0, 40)) },
+    );
+    expect(refusal(resent)).toBe('level-skipped');
+    const again = run(
+      { ...swept, targetFacilityIds: ['T1'] },
+      decide(swept, { command: 'submit' }, contextOf('V1', DOCTOR, minutesAfter(T0, 40))),
+    );
+    expect(again).toMatchObject({ state: 'outgoing-review', reviewDeadline: minutesAfter(T0, 70) });
+  });
+
+  it('who: roles and sides', () => {
+    const draft = makeReferral('V1', ['T1']);
+    expect(refusal(decide(draft, { command: 'submit' }, contextOf('V1', REVIEWER)))).toBe('role-missing');
+    expect(refusal(decide(draft, { command: 'submit' }, contextOf('T1', DOCTOR)))).toBe('wrong-side');
+    expect(refusal(decide(draft, { command: 'submit' }, contextOf('V2', DOCTOR)))).toBe('not-party');
+    expect(refusal(decide(draft, { command: 'fly' }, contextOf('V1', DOCTOR)))).toBe('unknown-command');
+    const r = submitted(draft);
+    expect(refusal(reviewBy(r, 'V1', 'approve'))).toBe('applied');
+    expect(refusal(decide(r, { command: 'approve' }, contextOf('V1', DOCTOR)))).toBe('role-missing');
+    expect(refusal(decide(r, { command: 'review', payload: {} }, contextOf('V1', REVIEWER)))).toBe(
+      'bad-payload',
+    );
+  });
+
+  it('after approval: arrange, attend, complete, then return or close; downward ends with feedback', () => {
+    const free = { V1: { outgoingReviewFree: true }, T1: { incomingReviewFree: true } };
+    let r = submitted(makeReferral('V1', ['T1']), free);
+    expect(refusal(decide(r, { command: 'arrange' }, contextOf('V1', DOCTOR)))).toBe('wrong-side');
+    r = run(
+      r,
+      decide(r, { command: 'arrange', payload: { time: '2026-11-23T09:00' } }, contextOf('T1', DOCTOR)),
+    );
+    expect(r).toMatchObject({ state: 'arranged', arrangement: { time: '2026-11-23T09:00' } });
+    expect(refusal(decide(r, { command: 'attend', payload: {} }, contextOf('T1', DOCTOR)))).toBe(
+      'bad-payload',
+    );
+    r = run(r, decide(r, { command: 'attend', payload: { attended: true } }, contextOf('T1', ['nurse'])));
+    expect(r.state).toBe('arrived');
+    expect(refusal(decide(r, { command: 'feedback' }, contextOf('V1', DOCTOR)))).toBe('wrong-state');
+    expect(refusal(decide(r, { command: 'complete', payload: {} }, contextOf('T1', DOCTOR)))).toBe(
+      'bad-payload',
+    );
+    r = run(
+      r,
+      decide(r, { command: 'complete', payload: { summary: '血压控制平稳' } }, contextOf('T1', DOCTOR)),
+    );
+    expect(r).toMatchObject({ state: 'completed', treatmentSummary: '血压控制平稳' });
+    expect(allowedCommands(r, { facilityId: 'T1', roles: DOCTOR })).toEqual(['return']);
+    expect(allowedCommands(r, { facilityId: 'V1', roles: DOCTOR })).toEqual(['feedback']);
+    const closed = run(
+      r,
+      decide(r, { command: 'feedback', payload: { note: '已随访' } }, contextOf('V1', DOCTOR)),
+    );
+    expect(closed.state).toBe('closed');
+    expect(refusal(decide(closed, { command: 'cancel' }, contextOf('V1', DOCTOR)))).toBe('terminal-state');
+    expect(run(r, decide(r, { command: 'return' }, contextOf('T1', DOCTOR))).state).toBe('returned');
+
+    const downFree = { H1: { outgoingReviewFree: true }, T1: { incomingReviewFree: true } };
+    let down = submitted(makeReferral('H1', ['T1'], { direction: 'down' }), downFree);
+    down = run(
+      down,
+      decide(down, { command: 'attend', payload: { attended: true } }, contextOf('T1', DOCTOR)),
+    );
+    expect(
+      refusal(decide(down, { command: 'complete', payload: { summary: 'x' } }, contextOf('T1', DOCTOR))),
+    ).toBe('not-for-direction');
+    const rehab = { arrived: true, recovery: '好转', healthStatus: '稳定', plan: '每周随访血压' };
+    down = run(down, decide(down, { command: 'feedback', payload: rehab }, contextOf('T1', DOCTOR)));
+    expect(down).toMatchObject({ state: 'closed', feedback: rehab });
+
+    const declined = run(
+      submitted(makeReferral('V1', ['T1']), free),
+      decide(
+        submitted(makeReferral('V1', ['T1']), free),
+        { command: 'arrange', payload: { accept: false } },
+        contextOf('T1', DOCTOR),
+      ),
+    );
+    expect(declined).toMatchObject({ state: 'rejected' });
+    expect(declined.acceptedFacilityId).toBeUndefined();
+    const noShow = run(
+      submitted(makeReferral('V1', ['T1']), free),
+      decide(
+        submitted(makeReferral('V1', ['T1']), free),
+        { command: 'attend', payload: { attended: false } },
+        contextOf('T1', DOCTOR),
+      ),
+    );
+    expect(noShow.state).toBe('no-show');
+  });
+
+  it('tells the UI what may happen next', () => {
+    const draft = makeReferral('V1', ['T1']);
+    expect(allowedCommands(draft, { facilityId: 'V1', roles: DOCTOR })).toEqual(['submit', 'cancel']);
+    expect(allowedCommands(draft, { facilityId: 'T1', roles: DOCTOR })).toEqual([]);
+    const r = submitted(draft);
+    expect(allowedCommands(r, { facilityId: 'V1', roles: REVIEWER }, T0)).toEqual(['review']);
+    expect(allowedCommands(r, { facilityId: 'V1', roles: REVIEWER }, minutesAfter(T0, 31))).toEqual([]);
+    expect(allowedCommands(r, { facilityId: 'V1', roles: ['doctor', 'reviewer'] }, T0)).toEqual([
+      'review',
+      'cancel',
+    ]);
+  });
+});
+
+// ── property-based: random command sequences ────────────────────────────────
+
+/** Scenario: referrer, targets, type, direction (valid under the test county's relations). */
+const SCENARIOS: Array<Partial<ReferralDoc> & { from: string; to: string[] }> = [
+  { from: 'V1', to: ['T1'], type: 'outpatient', direction: 'up' },
+  { from: 'V1', to: ['T1'], type: 'emergency', direction: 'up' },
+  { from: 'T1', to: ['H1', 'H2'], type: 'inpatient', direction: 'up' },
+  { from: 'T1', to: ['H1'], type: 'inpatient', direction: 'up' },
+  { from: 'T1', to: ['T3'], type: 'inpatient', direction: 'lateral' },
+  { from: 'H1', to: ['T1'], type: 'outpatient', direction: 'down' },
+  { from: 'H1', to: ['T1'], type: 'inpatient', direction: 'down' },
+  { from: 'V1', to: ['H1'], type: 'outpatient', direction: 'up', special: true, specialReason: '专科急需' },
+  { from: 'V1', to: ['H1'], type: 'outpatient', direction: 'up' },
+];
+
+const ALL_FACILITIES = ['V1', 'V2', 'T1', 'T3', 'H1', 'H2', 'C1'];
+const COMMAND_NAMES = [
+  'submit',
+  'review',
+  'approve',
+  'reject',
+  'cancel',
+  'arrange',
+  'attend',
+  'complete',
+  'feedback',
+  'return',
+  'bogus',
+];
+
+/** Independent table of every transition a command may make. */
+const TRANSITIONS: Record<string, Array<[string, string[]]>> = {
+  submit: [
+    ['draft', ['outgoing-review', 'incoming-review', 'approved']],
+    ['rejected', ['outgoing-review', 'incoming-review', 'approved']],
+    ['auto-rejected', ['outgoing-review', 'incoming-review', 'approved']],
+  ],
+  review: [
+    ['outgoing-review', ['outgoing-review', 'incoming-review', 'approved', 'rejected']],
+    ['incoming-review', ['incoming-review', 'approved', 'rejected']],
+  ],
+  cancel: [
+    'draft',
+    'outgoing-review',
+    'incoming-review',
+    'approved',
+    'arranged',
+    'rejected',
+    'auto-rejected',
+  ].map((from) => [from, ['cancelled']]),
+  arrange: [['approved', ['arranged', 'rejected']]],
+  attend: [
+    ['approved', ['arrived', 'no-show']],
+    ['arranged', ['arrived', 'no-show']],
+  ],
+  complete: [['arrived', ['completed']]],
+  feedback: [
+    ['completed', ['closed']],
+    ['arrived', ['closed']],
+  ],
+  return: [['completed', ['returned']]],
+};
+
+/** Cancel and unknown commands are rare, so walks get deep. */
+const commandArb = fc.oneof(
+  ...COMMAND_NAMES.map((name) => ({
+    weight: name === 'cancel' || name === 'bogus' ? 1 : name.startsWith('re') || name === 'approve' ? 8 : 4,
+    arbitrary: fc.constant(name),
+  })),
+);
+
+const reviewConfigArb = fc.record({
+  outgoingReviewFree: fc.boolean(),
+  outgoingLevels: fc.constantFrom(1 as const, 2 as const),
+  incomingReviewFree: fc.boolean(),
+  incomingLevels: fc.constantFrom(1 as const, 2 as const, 3 as const),
+});
+
+const stepArb = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('expire' as const), minutes: fc.integer({ min: 0, max: 45 }) }),
+  },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('command' as const),
+      command: commandArb,
+      /** Half the steps pick a command the actor may issue now, so walks get deep. */
+      guided: fc.boolean(),
+      actor: fc.nat({ max: 9 }),
+      roles: fc.oneof(
+        { weight: 4, arbitrary: fc.constant<Role[]>(['doctor', 'nurse', 'reviewer', 'admin']) },
+        { weight: 1, arbitrary: fc.subarray([...ROLES]) },
+      ),
+      minutes: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: 0, max: 3 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) },
+      ),
+      decision: fc.constantFrom('approve', 'reject', undefined),
+      flag: fc.boolean(),
+      retarget: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.subarray(ALL_FACILITIES, { minLength: 1, maxLength: 2 }) },
+      ),
+    }),
+  },
+);
+
+describe('referral state machine: properties over random command sequences', () => {
+  it('holds its invariants and follows the transition table', () => {
+    const reached = new Set<string>();
+    const refusals = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.nat({ max: SCENARIOS.length - 1 }),
+        fc.dictionary(fc.constantFrom(...ALL_FACILITIES), reviewConfigArb),
+        fc.array(stepArb, { minLength: 5, maxLength: 80, size: 'max' }),
+        (scenarioIndex, reviewConfig, steps) => {
+          const { from, to, ...rest } = SCENARIOS[scenarioIndex] as (typeof SCENARIOS)[number];
+          let referral = makeReferral(from, to, rest);
+          let now = T0;
+          for (const step of steps) {
+            now = minutesAfter(now, step.minutes);
+            const before = referral;
+            if (step.kind === 'expire') {
+              const swept = expire(before, now);
+              if (TERMINAL_STATES.has(before.state) || before.direction === 'down') expect(swept).toBeNull();
+              if (swept) {
+                expect(REVIEW_STATES.has(before.state)).toBe(true);
+                referral = run(before, swept);
+                expect(referral.state).toBe('auto-rejected');
+                expect(referral.appliedSeq).toBe(before.appliedSeq + 1);
+              }
+            } else {
+              // Actors: mostly the parties, sometimes a stranger.
+              const parties = [before.facilityId, ...before.targetFacilityIds];
+              let actor =
+                step.actor < 8
+                  ? (parties[step.actor % parties.length] as string)
+                  : (ALL_FACILITIES[step.actor] ?? 'C1');
+              let command = step.command;
+              if (step.guided) {
+                for (let i = 0; i < parties.length; i += 1) {
+                  const party = parties[(step.actor + i) % parties.length] as string;
+                  const options = allowedCommands(before, { facilityId: party, roles: step.roles }, now);
+                  if (options.length > 0) {
+                    actor = party;
+                    command = options[step.actor % options.length] as string;
+                    break;
+                  }
+                }
+              }
+              const payload: Record<string, unknown> = {
+                ...(step.decision ? { decision: step.decision } : {}),
+                attended: step.flag,
+                accept: step.flag || step.actor % 2 === 0,
+                ...(step.flag ? { summary: '好转' } : {}),
+                ...(step.retarget ? { targetFacilityIds: step.retarget } : {}),
+              };
+              const decision = decide(
+                before,
+                { command, payload },
+                contextOf(actor, step.roles, now, reviewConfig),
+              );
+              const canonical = canonicalCommand({ command }).command;
+              const allowed = allowedCommands(before, { facilityId: actor, roles: step.roles }, now);
+              if (!allowed.includes(canonical as never)) expect(decision.ok).toBe(false);
+              if (TERMINAL_STATES.has(before.state)) expect(decision.ok).toBe(false);
+              if (!decision.ok) {
+                refusals.add(decision.reason);
+                expect(decision.message.length).toBeGreaterThan(10);
+              } else {
+                expect(allowed).toContain(canonical);
+                referral = applyNext(before, decision.next);
+                expect(referral.appliedSeq).toBe(before.appliedSeq + 1);
+                const table = TRANSITIONS[canonical] ?? [];
+                const row = table.find(([state]) => state === before.state);
+                expect(row, `${canonical} from ${before.state}`).toBeDefined();
+                expect(row?.[1]).toContain(referral.state);
+              }
+            }
+            checkInvariants(referral);
+            reached.add(referral.state);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // The walk is deep enough to be worth something: every state is reached.
+    expect([...reached].sort()).toEqual([...REFERRAL_STATES].sort());
+    expect(refusals.size).toBeGreaterThan(10);
+  });
+});
+
+function checkInvariants(referral: ReferralDoc): void {
+  expect(REFERRAL_STATES).toContain(referral.state);
+  // Deadlines only on review states, never on downward referrals, always on up/lateral reviews.
+  if (referral.reviewDeadline !== undefined) {
+    expect(REVIEW_STATES.has(referral.state)).toBe(true);
+    expect(referral.direction).not.toBe('down');
+  }
+  if (REVIEW_STATES.has(referral.state) && referral.direction !== 'down') {
+    expect(referral.reviewDeadline).toBeDefined();
+  }
+  // At most one approving target; exactly one (the accepted one) once accepted.
+  const approved = (referral.targets ?? []).filter((t) => t.status === 'approved');
+  if (ACCEPTED_STATES.has(referral.state)) {
+    expect(approved.map((t) => t.facilityId)).toEqual([referral.acceptedFacilityId]);
+  } else {
+    expect(approved).toEqual([]);
+    expect(referral.acceptedFacilityId).toBeUndefined();
+  }
+  if (referral.type === 'emergency' || referral.direction === 'down') {
+    expect(referral.targetFacilityIds.length).toBeLessThanOrEqual(1);
+  }
+  if (referral.state === 'outgoing-review') expect(referral.reviewLevel).toBeGreaterThanOrEqual(1);
+  if (referral.state === 'incoming-review') {
+    expect((referral.targets ?? []).some((t) => t.status === 'reviewing')).toBe(true);
+  }
+}
