@@ -332,6 +332,17 @@ async function registryGroup(ctx) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Group: county sync (initial sync in Chromium, a day over 64 kbit/s, 300 clinics)           */
+/* ------------------------------------------------------------------------------------------ */
+
+/** scripts/bench/sync.ts is TypeScript that imports the gateway and the clinic: loaded through tsx. */
+async function syncGroup(ctx) {
+  await importTs();
+  const { syncGroup: run } = await import('./bench/sync.ts');
+  return run(ctx);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Group: the machine the figures came from                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -393,6 +404,7 @@ async function machineGroup() {
 const GROUPS = [
   { name: 'registry', run: registryGroup },
   { name: 'devices', run: devicesGroup },
+  { name: 'sync', run: syncGroup },
   { name: 'machine', run: machineGroup },
 ];
 

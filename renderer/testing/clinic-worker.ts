@@ -10,13 +10,15 @@ import type { CollectionName } from '../../sync/protocol/schema';
 import type { Session } from '../auth/session';
 import { EMPTY_PATIENT_INPUT, inputFromPatient, type PatientInput } from '../patients/patient-input';
 import { editPatient, registerPatient } from '../patients/patient-registry';
-import type { ClinicDatabase } from '../store/database';
+import { type ClinicDatabase, openClinicDatabase } from '../store/database';
 import { countyApi, enrolWithCounty, readCountyLink } from '../sync/county-link';
 import { type CountySync, type SyncStatus, startCountySync } from '../sync/replication';
 import { EMPTY_SYNC, type SyncSnapshot } from '../sync/sync-store';
 import { openMemoryClinic } from './memory-store';
 
 let db: ClinicDatabase;
+/** Kept so `reopen` finds the same IndexedDB (fake-indexeddb lives in this worker's memory). */
+let opened: Awaited<ReturnType<typeof openMemoryClinic>> | undefined;
 let session: Session;
 let sync: CountySync | undefined;
 let snapshot: SyncSnapshot = { ...EMPTY_SYNC };
@@ -39,7 +41,8 @@ const json = (doc: { toJSON(): unknown } | null) => (doc ? JSON.parse(JSON.strin
 
 const calls = {
   async enrol(args: { baseUrl: string; code: string; username: string; roles?: Session['roles'] }) {
-    ({ db } = await openMemoryClinic());
+    opened = await openMemoryClinic();
+    ({ db } = opened);
     const enrolled = await enrolWithCounty(db, bridge, {
       baseUrl: args.baseUrl,
       code: args.code,
@@ -102,6 +105,22 @@ const calls = {
   },
   async status() {
     return snapshot;
+  },
+  /**
+   * A restart of the app without losing its store: stop the replication, close
+   * the database, open it again on the same IndexedDB. The status snapshot
+   * starts afresh, as the app's does; checkpoints are whatever RxDB kept.
+   * `downMs`: how long the app stays closed (requests the old replication still
+   * had on the wire end meanwhile, and cannot count towards the new run).
+   */
+  async reopen(args: { downMs?: number } = {}) {
+    if (!opened) throw new Error('no store to reopen');
+    await sync?.stop();
+    sync = undefined;
+    await db.close();
+    await new Promise((resolve) => setTimeout(resolve, args.downMs ?? 0));
+    db = await openClinicDatabase({ name: opened.name, storage: opened.storage });
+    snapshot = { ...EMPTY_SYNC, linked: true };
   },
   async close() {
     await sync?.stop();
