@@ -89,7 +89,7 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await page.screenshot({ path: `${SCREENSHOTS}/44-vitals-page.png` });
 });
 
-test('reading the ID card of an unknown person opens a prefilled registration; a health card finds the patient', async ({
+test('reading the ID card of an unknown person opens a prefilled registration; a health card (serial or keyboard-mode scanner) finds the patient', async ({
   page,
   simHost,
 }) => {
@@ -125,6 +125,29 @@ test('reading the ID card of an unknown person opens a prefilled registration; a
   await simHost.devices.host.simulate('sim-qr', { do: 'scan', token });
   await expect(page.getByTestId('patient-card')).toContainText('吉克阿呷');
   await expect(page.locator('[data-field="healthCardToken"]')).toHaveText(token);
+
+  // A scanner in keyboard mode "types" the token faster than a person, ending with Enter. The keys
+  // are dispatched inside the page so their spacing is the scanner's, not the test driver's.
+  const typeKeys = (text: string, gapMs: number) =>
+    page.evaluate(
+      async ({ keys, gap }) => {
+        for (const key of keys) {
+          (document.activeElement ?? document.body).dispatchEvent(
+            new KeyboardEvent('keydown', { key, bubbles: true }),
+          );
+          if (gap) await new Promise((resolve) => setTimeout(resolve, gap));
+        }
+      },
+      { keys: [...text, 'Enter'], gap: gapMs },
+    );
+  await page.getByRole('button', { name: '生命体征' }).click();
+  await typeKeys(token, 0);
+  await expect(page.getByTestId('patient-card')).toContainText('吉克阿呷');
+  // A person typing the same characters is not a scan.
+  await page.getByRole('button', { name: '生命体征' }).click();
+  await typeKeys(token, 80);
+  await expect(page.getByRole('button', { name: '生命体征' })).toHaveClass(/active/);
+  await expect(page.getByTestId('patient-card')).toHaveCount(0);
 });
 
 test('unplugging mid-measurement shows a clear message and stores nothing', async ({ page, simHost }) => {

@@ -4,8 +4,10 @@
  * One feed runs for the signed-in shell (`useDeviceFeed` in Shell), so a reading that arrives
  * while the nurse is on another screen still lands: on its patient, or in the tray.
  */
+
 import { useEffect } from 'react';
 import { create } from 'zustand';
+import { KeyboardWedge } from '../../devices/drivers/health-card-qr/keyboard';
 import type {
   BridgeEvent,
   ClinicBridge,
@@ -173,6 +175,31 @@ function handle(outcome: DeskOutcome): void {
   }
 }
 
+/** A health card was scanned, by a serial scanner or one in keyboard mode: find or register its patient. */
+function onScan(token: string): void {
+  useVitals.setState((state) => ({ scan: { token, seq: (state.scan?.seq ?? 0) + 1 } }));
+  useApp.getState().go('patients');
+}
+
+/**
+ * Scanners in HID keyboard mode reach the app as keystrokes, so they are read
+ * here where the keys arrive (the wedge is the health-card driver's pure
+ * timing rule). The Enter that ends a scan is kept from the focused field, so
+ * a search box does not also act on it.
+ */
+function listenForKeyboardScans(): () => void {
+  const wedge = new KeyboardWedge();
+  const onKey = (event: KeyboardEvent) => {
+    const scanned = wedge.push({ key: event.key, at: event.timeStamp });
+    if (scanned === undefined) return;
+    event.preventDefault();
+    event.stopPropagation();
+    onScan(scanned);
+  };
+  window.addEventListener('keydown', onKey, true);
+  return () => window.removeEventListener('keydown', onKey, true);
+}
+
 function onDeviceEvent(deviceId: string, event: WireDeviceEvent): void {
   if (event.type === 'cuff-pressure') {
     useVitals.setState((state) => ({
@@ -187,8 +214,7 @@ function onDeviceEvent(deviceId: string, event: WireDeviceEvent): void {
     return;
   }
   if (event.type === 'scan') {
-    useVitals.setState((state) => ({ scan: { token: event.token, seq: (state.scan?.seq ?? 0) + 1 } }));
-    useApp.getState().go('patients');
+    onScan(event.token);
     return;
   }
   if (event.type === 'reading' && echoes.delete(deviceId)) return;
@@ -228,6 +254,7 @@ export function useDeviceFeed(db: ClinicDatabase, session: Session): void {
     const bridge = connectBridge();
     context = { db, session, bridge };
     const stop = onBridgeEvent(onEvent);
+    const stopKeyboard = listenForKeyboardScans();
     void refreshDevices().catch(() => undefined);
     void db.getLocal<{ items: TrayItem[] }>(TRAY_DOC).then((doc) => {
       const saved = doc?.get('items') as TrayItem[] | undefined;
@@ -241,6 +268,7 @@ export function useDeviceFeed(db: ClinicDatabase, session: Session): void {
     });
     return () => {
       stop();
+      stopKeyboard();
       context = undefined;
     };
   }, [db, session]);
