@@ -5,15 +5,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DriverDescriptor } from '../../../devices/driver';
 import { Cms50Simulator } from '../../../devices/drivers/contec-cms50dplus/simulator';
 import { PrinterSimulator } from '../../../devices/drivers/escpos/simulator';
+import { MllpDecoder, wrapMllp } from '../../../devices/drivers/hl7-monitor/mllp';
+import { MonitorSimulator } from '../../../devices/drivers/hl7-monitor/simulator';
 import { OmronSimulator } from '../../../devices/drivers/omron-hbp9030/simulator';
 import { IdCardSimulator, SAMPLE_PERSON } from '../../../devices/drivers/sam-idcard/simulator';
 import { NibpSimulator } from '../../../devices/drivers/suntech-nibp/simulator';
 import type { Simulator } from '../../../devices/sim/simulator';
 import { createMemoryPair, type MemoryTransport } from '../../../devices/transport/memory';
+import { TcpTransport } from '../../../devices/transport/tcp';
 import type { BridgeEvent, DeviceBinding } from '../../bridge/contract';
 import { fileBindingStore, memoryBindingStore } from './bindings';
 import { backoffDelay, createDeviceHost, type DeviceHost } from './device-host';
 import { SAMPLE_SLIP } from './fixtures/sample-slip';
+import { listenBinding, parseListenAddress } from './open';
 import { vitalsReceiptBytes } from './receipt';
 
 type Factory = (device: MemoryTransport) => Simulator;
@@ -210,6 +214,104 @@ describe('the device host', () => {
       ok: false,
       reason: 'not-supported',
     });
+  });
+});
+
+describe('networked monitors (HL7 ORU^R01 over MLLP)', () => {
+  const links: TcpTransport[] = [];
+  afterEach(async () => {
+    for (const link of links.splice(0)) await link.close();
+  });
+
+  /** A host listening for the monitor on a free loopback port, and a way to dial it. */
+  async function monitorRig() {
+    const events: BridgeEvent[] = [];
+    const host = createDeviceHost({
+      store: memoryBindingStore(),
+      emit: (event) => events.push(event),
+      open: async () => {
+        throw new Error('a monitor dials in');
+      },
+      listen: listenBinding,
+    });
+    hosts.push(host);
+    const status = await host.configure({ id: 'mon', driver: 'hl7-monitor', port: '127.0.0.1:0' });
+    const address = host.listeningOn('mon');
+    if (address === undefined) throw new Error('not listening');
+    const dial = async () => {
+      const link = await TcpTransport.connect(address.host, address.port);
+      links.push(link);
+      return link;
+    };
+    const eventsOf = () =>
+      events.flatMap((event) =>
+        event.type === 'device-event' && event.deviceId === 'mon' ? [event.event] : [],
+      );
+    return { host, status, address, dial, eventsOf };
+  }
+
+  it('listens on loopback, turns an ORU^R01 into a vitals reading, and acknowledges it', async () => {
+    const { status, address, dial, eventsOf } = await monitorRig();
+    expect(address.host).toBe('127.0.0.1');
+    expect(address.port).toBeGreaterThan(0);
+    expect(status).toMatchObject({
+      state: 'connected',
+      kind: 'monitor',
+      detail: `listening on 127.0.0.1:${address.port}`,
+    });
+    const monitor = new MonitorSimulator(await dial(), {});
+    const controlId = monitor.sendVitals({ systolic: 141, diastolic: 88, mean: 106, pulse: 72, spo2: 96 });
+    await until(() => eventsOf().some((event) => event.type === 'reading') && monitor.acks.length === 1);
+    expect(eventsOf().filter((event) => event.type === 'reading')).toEqual([
+      {
+        type: 'reading',
+        at: expect.any(String),
+        reading: {
+          kind: 'vitals',
+          systolic: 141,
+          diastolic: 88,
+          mean: 106,
+          pulse: 72,
+          spo2: 96,
+          temperatureC: 36.6,
+          deviceTime: '2026-11-21T09:30:00+08:00',
+        },
+      },
+    ]);
+    expect(monitor.acks[0]).toContain(`MSA|AA|${controlId}`);
+    monitor.stop();
+  });
+
+  it('answers a malformed message with AE and no reading, and keeps the connection', async () => {
+    const { dial, eventsOf } = await monitorRig();
+    const link = await dial();
+    const acks: string[] = [];
+    const decoder = new MllpDecoder();
+    link.onData((chunk) => {
+      for (const item of decoder.push(chunk))
+        if (item instanceof Uint8Array) acks.push(new TextDecoder().decode(item));
+    });
+    await link.write(wrapMllp(new TextEncoder().encode('PID|||12345\rOBX|1|NM|150021^SYS^MDC||120\r')));
+    await until(() => acks.length === 1);
+    expect(acks[0]).toMatch(/\rMSA\|AE\|\|message does not start with MSH\r$/);
+    // The same link then carries a good message: one reading, from it alone.
+    const monitor = new MonitorSimulator(link, {});
+    monitor.sendVitals({ systolic: 118 });
+    await until(() => eventsOf().some((event) => event.type === 'reading'));
+    expect(eventsOf().filter((event) => event.type === 'reading')).toMatchObject([
+      { reading: { systolic: 118 } },
+    ]);
+    expect(monitor.acks[0]).toContain('MSA|AA|');
+    monitor.stop();
+  });
+
+  it('takes the listening address from the binding, loopback unless told otherwise', () => {
+    expect(parseListenAddress('auto', 2575)).toEqual({ host: '127.0.0.1', port: 2575 });
+    expect(parseListenAddress('2600', 2575)).toEqual({ host: '127.0.0.1', port: 2600 });
+    expect(parseListenAddress('0.0.0.0:2575', 2575)).toEqual({ host: '0.0.0.0', port: 2575 });
+    expect(parseListenAddress('[::1]:2575', 2575)).toEqual({ host: '::1', port: 2575 });
+    expect(() => parseListenAddress('/dev/ttyUSB0', 2575)).toThrow('not a listening port');
+    expect(() => parseListenAddress('99999', 2575)).toThrow('not a listening port');
   });
 });
 

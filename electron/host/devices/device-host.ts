@@ -35,10 +35,23 @@ export interface SimulatorControl {
   act(id: string, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>>;
 }
 
+/** A listening socket for devices that dial the host (HL7 monitors); one transport per caller. */
+export interface Listening {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 export interface DeviceHostOptions {
   store: BindingStore;
   emit(event: BridgeEvent): void;
   open(binding: DeviceBinding, driver: DriverDescriptor): Promise<Transport>;
+  /** For `tcp` drivers: listen where the binding says, a transport per connecting device. */
+  listen?(
+    binding: DeviceBinding,
+    driver: DriverDescriptor,
+    onConnection: (transport: Transport) => void,
+  ): Promise<Listening>;
   capture?(binding: DeviceBinding): CaptureLog | undefined;
   drivers?: readonly DriverDescriptor[];
   backoff?: Backoff;
@@ -110,6 +123,9 @@ class Connection {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastLive = 0;
+  /** `tcp` drivers: the listener and the sessions of the devices connected to it. */
+  listening: Listening | undefined;
+  private readonly callers = new Set<SessionLike>();
 
   constructor(
     readonly binding: DeviceBinding,
@@ -133,6 +149,7 @@ class Connection {
 
   async connect(): Promise<void> {
     if (this.stopped) return;
+    if (this.driver.transport.kind === 'tcp') return this.listen();
     this.setState('connecting');
     let transport: Transport;
     try {
@@ -164,6 +181,53 @@ class Connection {
     this.setState('connected');
   }
 
+  /**
+   * Devices that dial in (HL7 monitors): the binding is "connected" while the host listens; each
+   * caller gets its own session (so each gets its own ACKs) and its events go out under the binding.
+   */
+  private async listen(): Promise<void> {
+    this.setState('connecting');
+    const listen = this.host.listen;
+    if (listen === undefined) {
+      this.setState('error', `${this.driver.id}: this host does not accept network devices`);
+      return;
+    }
+    let listening: Listening;
+    try {
+      listening = await listen(this.binding, this.driver, (transport) => this.accept(transport));
+    } catch (error) {
+      this.setState('error', error instanceof Error ? error.message : String(error));
+      this.retry();
+      return;
+    }
+    if (this.stopped) {
+      await listening.close();
+      return;
+    }
+    this.listening = listening;
+    this.attempt = 0;
+    this.setState('connected', `listening on ${listening.host}:${listening.port}`);
+  }
+
+  private accept(transport: Transport): void {
+    if (this.stopped) {
+      void transport.close().catch(() => undefined);
+      return;
+    }
+    const capture = this.binding.capture ? this.host.capture?.(this.binding) : undefined;
+    const session = this.driver.createSession(transport, {
+      deviceId: this.binding.id,
+      ...(capture !== undefined ? { capture } : {}),
+    });
+    this.callers.add(session);
+    this.session = session;
+    session.on((event) => this.relay(event as DeviceEvent));
+    transport.onClose(() => {
+      this.callers.delete(session);
+      if (this.session === session) this.session = [...this.callers].at(-1);
+    });
+  }
+
   /** Reconnects with the same binding (after an unplug, or when the port path changes). */
   private retry(): void {
     if (this.stopped) return;
@@ -178,7 +242,15 @@ class Connection {
     clearTimeout(this.timer);
     const session = this.session;
     this.session = undefined;
-    await session?.close().catch(() => undefined);
+    const callers = [...this.callers];
+    this.callers.clear();
+    const listening = this.listening;
+    this.listening = undefined;
+    await Promise.all([
+      session?.close().catch(() => undefined),
+      ...callers.map((caller) => caller.close().catch(() => undefined)),
+    ]);
+    await listening?.close().catch(() => undefined);
   }
 
   emitReading(reading: Reading): void {
@@ -219,6 +291,8 @@ export interface DeviceHost {
   printReceipt(id: string, receipt: VitalsReceipt): Promise<DeviceOutcome<{ bytes: number }>>;
   simulate(id: string, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>>;
   attachSimulators(control: SimulatorControl): void;
+  /** Where a `tcp` binding listens, once it does (port 0 in the binding picks a free one). */
+  listeningOn(id: string): { host: string; port: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -348,6 +422,11 @@ export function createDeviceHost(options: DeviceHostOptions): DeviceHost {
 
     attachSimulators(control) {
       simulators = control;
+    },
+
+    listeningOn(id) {
+      const listening = connections.get(id)?.listening;
+      return listening === undefined ? undefined : { host: listening.host, port: listening.port };
     },
 
     async close() {

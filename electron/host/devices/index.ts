@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BridgeEvent } from '../../bridge/contract';
 import { fileBindingStore, memoryBindingStore } from './bindings';
 import { createDeviceHost, type DeviceHost } from './device-host';
-import { captureFileFor, openBinding } from './open';
+import { captureFileFor, listenBinding, openBinding } from './open';
 import { type Simulators, startSimulators } from './simulators';
 
 export interface StartedDevices {
@@ -28,6 +28,7 @@ export async function startDevices(options: {
       : fileBindingStore(join(options.dataDir, 'devices.json')),
     emit: options.emit,
     open: openBinding,
+    listen: listenBinding,
     capture: captureFileFor(options.dataDir),
   });
   await host.start();

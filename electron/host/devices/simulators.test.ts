@@ -53,6 +53,28 @@ describe('simulated devices on real ptys', () => {
       ),
     );
 
+    // The networked monitor dials the host's loopback listener and pushes an ORU^R01.
+    expect(host.listeningOn(SIMULATED_DEVICES.monitor)).toMatchObject({ host: '127.0.0.1' });
+    await until(() => started?.simulators?.simulator(SIMULATED_DEVICES.monitor) !== undefined);
+    await host.simulate(SIMULATED_DEVICES.monitor, {
+      do: 'measure',
+      systolic: 133,
+      diastolic: 87,
+      pulse: 71,
+    });
+    await until(() =>
+      events.some(
+        (event) =>
+          event.type === 'device-event' &&
+          event.deviceId === SIMULATED_DEVICES.monitor &&
+          event.event.type === 'reading' &&
+          event.event.reading.kind === 'vitals' &&
+          event.event.reading.systolic === 133 &&
+          event.event.reading.mean === 102 &&
+          event.event.reading.spo2 === 97,
+      ),
+    );
+
     expect(await host.readCard(SIMULATED_DEVICES.idcard)).toMatchObject({
       ok: true,
       person: { name: '张秀英' },
@@ -67,6 +89,8 @@ describe('simulated devices on real ptys', () => {
       readFileSync(join(dataDir, 'devices', 'capture', `${SIMULATED_DEVICES.printer}.log`), 'utf8'),
     ).toMatch(/ out +1b 40/);
 
+    const firstMonitor = started.simulators?.simulator(SIMULATED_DEVICES.monitor);
+    await host.simulate(SIMULATED_DEVICES.monitor, { do: 'unplug' });
     await host.simulate(SIMULATED_DEVICES.qr, { do: 'unplug' });
     await until(
       () => host.list().find((status) => status.id === SIMULATED_DEVICES.qr)?.state === 'disconnected',
@@ -78,6 +102,22 @@ describe('simulated devices on real ptys', () => {
       events.some(
         (event) =>
           event.type === 'device-event' && event.event.type === 'scan' && event.event.token === 'TOKEN-1',
+      ),
+    );
+    // The monitor dropped its TCP link; it dials again and the host, still listening, takes it.
+    await until(() => {
+      const monitor = started?.simulators?.simulator(SIMULATED_DEVICES.monitor);
+      return monitor !== undefined && monitor !== firstMonitor;
+    });
+    expect(host.list().find((entry) => entry.id === SIMULATED_DEVICES.monitor)?.state).toBe('connected');
+    await host.simulate(SIMULATED_DEVICES.monitor, { do: 'measure', systolic: 122 });
+    await until(() =>
+      events.some(
+        (event) =>
+          event.type === 'device-event' &&
+          event.deviceId === SIMULATED_DEVICES.monitor &&
+          event.event.type === 'reading' &&
+          event.event.reading.systolic === 122,
       ),
     );
   });

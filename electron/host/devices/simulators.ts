@@ -3,6 +3,8 @@
  * simulator speaks its protocol on a pseudo-terminal and the device host opens the other end as
  * a real serial port. An unplug (injected or asked for) kills the pty as a pulled USB adapter
  * would; the device comes back on a fresh pty a moment later and the host is re-pointed at it.
+ * The networked monitor (HL7 over MLLP) dials the host's loopback listener over real TCP instead;
+ * its unplug drops the connection, and it dials again a moment later.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,14 +15,17 @@ import { escposPrinter } from '../../../devices/drivers/escpos';
 import { PrinterSimulator } from '../../../devices/drivers/escpos/simulator';
 import { healthCardQr } from '../../../devices/drivers/health-card-qr';
 import { QrScannerSimulator } from '../../../devices/drivers/health-card-qr/simulator';
+import { hl7Monitor } from '../../../devices/drivers/hl7-monitor';
+import { MonitorSimulator } from '../../../devices/drivers/hl7-monitor/simulator';
 import { omronHbp9030 } from '../../../devices/drivers/omron-hbp9030';
 import { OmronSimulator } from '../../../devices/drivers/omron-hbp9030/simulator';
 import { samIdCard } from '../../../devices/drivers/sam-idcard';
 import { IdCardSimulator } from '../../../devices/drivers/sam-idcard/simulator';
 import { suntechNibp } from '../../../devices/drivers/suntech-nibp';
 import { NibpSimulator } from '../../../devices/drivers/suntech-nibp/simulator';
-import { openPty, type PtyPair } from '../../../devices/pty/pty';
+import { openPty } from '../../../devices/pty/pty';
 import type { Simulator } from '../../../devices/sim/simulator';
+import { TcpTransport } from '../../../devices/transport/tcp';
 import type { Transport } from '../../../devices/transport/transport';
 import type { DeviceOutcome, SimulatorAction } from '../../bridge/contract';
 import type { DeviceHost, SimulatorControl } from './device-host';
@@ -30,6 +35,8 @@ interface SimSpec {
   driver: DriverDescriptor;
   create(transport: Transport): Simulator;
   capture: boolean;
+  /** Dials the host over TCP (its binding listens on a free loopback port) instead of a pty. */
+  network?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -48,7 +55,11 @@ export const SIMULATED_DEVICES = {
   idcard: 'sim-idcard',
   qr: 'sim-qr',
   printer: 'sim-printer',
+  monitor: 'sim-monitor',
 } as const;
+
+/** The simulated monitor's binding: loopback, a free port chosen when the host starts listening. */
+export const SIMULATED_MONITOR_PORT = '127.0.0.1:0';
 
 function specs(options: SimulatorOptions): SimSpec[] {
   return [
@@ -93,12 +104,25 @@ function specs(options: SimulatorOptions): SimSpec[] {
       },
       capture: true,
     },
+    {
+      id: SIMULATED_DEVICES.monitor,
+      driver: hl7Monitor,
+      create: (t) => new MonitorSimulator(t, {}),
+      capture: true,
+      network: true,
+    },
   ];
+}
+
+/** The simulator's end of its link: a pty, or a TCP connection to the host. */
+interface Link {
+  device: Transport;
+  close(): Promise<void>;
 }
 
 interface Running {
   spec: SimSpec;
-  pty: PtyPair;
+  link: Link;
   simulator: Simulator;
 }
 
@@ -113,25 +137,46 @@ export async function startSimulators(host: DeviceHost, options: SimulatorOption
   const replugTimers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
+  function replugLater(spec: SimSpec): void {
+    const timer = setTimeout(() => {
+      replugTimers.delete(timer);
+      if (!stopped) void plugIn(spec).catch(() => replugLater(spec));
+    }, options.replugMs ?? 1500);
+    replugTimers.add(timer);
+  }
+
+  /** A networked monitor: the host listens (bound once), the simulator dials it. */
+  async function dial(spec: SimSpec): Promise<Link> {
+    if (host.listeningOn(spec.id) === undefined && !host.list().some((status) => status.id === spec.id))
+      await host.configure({
+        id: spec.id,
+        driver: spec.driver.id,
+        port: SIMULATED_MONITOR_PORT,
+        capture: spec.capture,
+      });
+    const address = host.listeningOn(spec.id);
+    if (address === undefined) throw new Error(`${spec.id}: the host is not listening`);
+    const transport = await TcpTransport.connect(address.host, address.port);
+    return { device: transport, close: () => transport.close() };
+  }
+
   async function plugIn(spec: SimSpec): Promise<void> {
-    const pty = await openPty();
+    const pty = spec.network ? undefined : await openPty();
+    const link: Link = pty ?? (await dial(spec));
     if (stopped) {
-      await pty.close();
+      await link.close();
       return;
     }
-    const simulator = spec.create(pty.device);
-    const entry: Running = { spec, pty, simulator };
+    const simulator = spec.create(link.device);
+    const entry: Running = { spec, link, simulator };
     running.set(spec.id, entry);
-    pty.device.onClose(() => {
+    link.device.onClose(() => {
       simulator.stop();
       if (stopped || running.get(spec.id) !== entry) return;
-      const timer = setTimeout(() => {
-        replugTimers.delete(timer);
-        if (!stopped) void plugIn(spec).catch(() => undefined);
-      }, options.replugMs ?? 1500);
-      replugTimers.add(timer);
+      replugLater(spec);
     });
-    await host.configure({ id: spec.id, driver: spec.driver.id, port: pty.path, capture: spec.capture });
+    if (pty !== undefined)
+      await host.configure({ id: spec.id, driver: spec.driver.id, port: pty.path, capture: spec.capture });
   }
 
   const control: Simulators = {
@@ -140,7 +185,7 @@ export async function startSimulators(host: DeviceHost, options: SimulatorOption
 
     async act(id, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>> {
       const entry = running.get(id);
-      if (entry === undefined || !entry.pty.device.isOpen)
+      if (entry === undefined || !entry.link.device.isOpen)
         return { ok: false, reason: 'not-connected', detail: `simulated ${id} is unplugged` };
       const { simulator } = entry;
       const done = (): DeviceOutcome<{ at: string }> => ({ ok: true, at: new Date().toISOString() });
@@ -149,7 +194,7 @@ export async function startSimulators(host: DeviceHost, options: SimulatorOption
           simulator.setFault(action.fault ?? undefined);
           return done();
         case 'unplug':
-          await entry.pty.close();
+          await entry.link.close();
           return done();
         case 'measure': {
           const values = {
@@ -159,6 +204,14 @@ export async function startSimulators(host: DeviceHost, options: SimulatorOption
           };
           if (simulator instanceof OmronSimulator) {
             await simulator.measure(values);
+            return done();
+          }
+          if (simulator instanceof MonitorSimulator) {
+            // The monitor pushes a whole ORU^R01; the fields not given keep the simulator's defaults.
+            simulator.sendVitals({
+              ...values,
+              mean: Math.round((values.systolic + 2 * values.diastolic) / 3),
+            });
             return done();
           }
           if (simulator instanceof NibpSimulator) {
@@ -195,14 +248,18 @@ export async function startSimulators(host: DeviceHost, options: SimulatorOption
       const all = [...running.values()];
       running.clear();
       await Promise.all(
-        all.map(async ({ simulator, pty }) => {
+        all.map(async ({ simulator, link }) => {
           simulator.stop();
-          await pty.close();
+          await link.close();
         }),
       );
     },
   };
   host.attachSimulators(control);
-  for (const spec of specs(options)) await plugIn(spec);
+  for (const spec of specs(options)) {
+    // A monitor that cannot reach the host yet keeps dialling, as a real one would.
+    if (spec.network) await plugIn(spec).catch(() => replugLater(spec));
+    else await plugIn(spec);
+  }
   return control;
 }
