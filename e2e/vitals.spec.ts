@@ -85,7 +85,9 @@ test('the BP simulator over a pty produces a reading that lands on the open pati
   await page.getByRole('button', { name: '生命体征' }).click();
   await expect(page.getByTestId('follow-up-row').first()).toContainText('王芳');
   await expect(page.getByTestId('follow-up-row').first()).toContainText('未控制');
-  await expect(page.getByTestId('device-row')).toHaveCount(6);
+  // Six serial simulators, and the networked monitor listening for HL7.
+  await expect(page.getByTestId('device-row')).toHaveCount(7);
+  await expect(page.getByTestId('device-row').filter({ hasText: 'sim-monitor' })).toHaveCount(1);
   await page.screenshot({ path: `${SCREENSHOTS}/44-vitals-page.png` });
 });
 
