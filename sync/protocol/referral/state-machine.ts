@@ -582,20 +582,10 @@ function submit(referral: ReferralDoc, payload: Record<string, unknown>, context
     return approvedBy(referral, first, targets, base, events);
   }
   if (!reviewConfigOf(context.reviewConfig, referrerId).outgoingReviewFree) {
-    const deadline = referral.direction === 'down' ? undefined : iso(now + REVIEW_WINDOW_MS);
-    events.push({ kind: 'review-started', stage: 'outgoing', ...(deadline ? { deadline } : {}) });
-    events.push({ kind: 'state', from: referral.state, to: 'outgoing-review' });
-    return {
-      ok: true,
-      next: {
-        ...base,
-        state: 'outgoing-review',
-        reviewLevel: 1,
-        reviewDeadline: deadline,
-        targets: targets.map((facilityId) => ({ facilityId, status: 'pending' })),
-      },
-      events,
-    };
+    return startReview(referral, 'outgoing', now, base, events, {
+      reviewLevel: 1,
+      targets: targets.map((facilityId) => ({ facilityId, status: 'pending' })),
+    });
   }
   return enterIncoming(referral, targets, base, events, context);
 }
@@ -613,20 +603,26 @@ function enterIncoming(
   }
   const free = targets.find((id) => reviewConfigOf(context.reviewConfig, id).incomingReviewFree);
   if (free) return approvedBy(referral, free, targets, base, events);
-  const deadline = referral.direction === 'down' ? undefined : iso(ms(context.now) + REVIEW_WINDOW_MS);
-  events.push({ kind: 'review-started', stage: 'incoming', ...(deadline ? { deadline } : {}) });
-  events.push({ kind: 'state', from: referral.state, to: 'incoming-review' });
-  return {
-    ok: true,
-    next: {
-      ...base,
-      state: 'incoming-review',
-      reviewLevel: undefined,
-      reviewDeadline: deadline,
-      targets: targets.map((facilityId) => ({ facilityId, status: 'reviewing', level: 1 })),
-    },
-    events,
-  };
+  return startReview(referral, 'incoming', ms(context.now), base, events, {
+    reviewLevel: undefined,
+    targets: targets.map((facilityId) => ({ facilityId, status: 'reviewing', level: 1 })),
+  });
+}
+
+/** Opens a review stage: its deadline (none for downward referrals), its events and its state. */
+function startReview(
+  referral: ReferralDoc,
+  stage: 'outgoing' | 'incoming',
+  now: number,
+  base: Partial<ReferralDoc>,
+  events: ReferralEvent[],
+  fields: Partial<ReferralDoc>,
+): Decision {
+  const deadline = referral.direction === 'down' ? undefined : iso(now + REVIEW_WINDOW_MS);
+  const state = stage === 'outgoing' ? 'outgoing-review' : 'incoming-review';
+  events.push({ kind: 'review-started', stage, ...(deadline ? { deadline } : {}) });
+  events.push({ kind: 'state', from: referral.state, to: state });
+  return { ok: true, next: { ...base, ...fields, state, reviewDeadline: deadline }, events };
 }
 
 function approvedBy(
