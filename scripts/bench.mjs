@@ -377,6 +377,35 @@ async function devicesGroup(ctx) {
   };
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Groups: slots (county import and online lock; one clinic's overnight pull), referral slip,  */
+/* referral submit to the target's inbox. Each lives in its own TypeScript module.             */
+/* ------------------------------------------------------------------------------------------ */
+
+async function slotsCountyGroup(ctx) {
+  await importTs();
+  const { slotsCountyGroup: run } = await import('./bench/slots-county.ts');
+  return run(ctx);
+}
+
+async function slotsClinicGroup(ctx) {
+  await importTs();
+  const { slotsClinicGroup: run } = await import('./bench/slots-clinic.ts');
+  return run(ctx);
+}
+
+async function slipGroup(ctx) {
+  await importTs();
+  const { slipGroup: run } = await import('./bench/slip.ts');
+  return run(ctx);
+}
+
+async function referralsGroup(ctx) {
+  await importTs();
+  const { referralsGroup: run } = await import('./bench/referrals.ts');
+  return run(ctx);
+}
+
 async function machineGroup() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   let chromiumVersion = 'unknown';
@@ -405,6 +434,10 @@ const GROUPS = [
   { name: 'registry', run: registryGroup },
   { name: 'devices', run: devicesGroup },
   { name: 'sync', run: syncGroup },
+  { name: 'slots-county', run: slotsCountyGroup },
+  { name: 'slots-clinic', run: slotsClinicGroup },
+  { name: 'slip', run: slipGroup },
+  { name: 'referrals', run: referralsGroup },
   { name: 'machine', run: machineGroup },
 ];
 

@@ -1,9 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { type Action, can } from '../../sync/protocol/roles';
+import { AppointmentsPage } from '../appointments/AppointmentsPage';
 import { AuditPage } from '../audit/AuditPage';
 import { appendAudit } from '../audit/audit-log';
 import { PatientsPage } from '../patients/PatientsPage';
+import { InboxPage } from '../referrals/inbox/InboxPage';
+import { ReferralsPage } from '../referrals/ReferralsPage';
+import { VerifySlipPage } from '../referrals/slip/VerifySlipPage';
+import { StatisticsPage } from '../referrals/statistics/StatisticsPage';
 import { SettingsPage } from '../settings/SettingsPage';
+import { SlotsPage } from '../slots/SlotsPage';
 import { SyncIndicator } from '../sync/SyncIndicator';
 import { SyncPage } from '../sync/SyncPage';
 import { useCountySync } from '../sync/use-county-sync';
@@ -17,6 +23,12 @@ import { useIdleLock } from './use-idle-lock';
 const NAV: Array<{ page: Page; needs: Action }> = [
   { page: 'patients', needs: 'patient.read' },
   { page: 'vitals', needs: 'patient.read' },
+  { page: 'referrals', needs: 'patient.read' },
+  { page: 'inbox', needs: 'patient.read' },
+  { page: 'appointments', needs: 'patient.read' },
+  { page: 'slots', needs: 'patient.read' },
+  { page: 'statistics', needs: 'patient.read' },
+  { page: 'verify', needs: 'patient.read' },
   { page: 'users', needs: 'user.manage' },
   { page: 'audit', needs: 'audit.read' },
   { page: 'sync', needs: 'sync.manage' },
@@ -77,6 +89,12 @@ export function Shell() {
       <main className="page">
         {current === 'patients' && <PatientsPage />}
         {current === 'vitals' && <VitalsPage />}
+        {current === 'referrals' && <ReferralsPage />}
+        {current === 'inbox' && <InboxPage />}
+        {current === 'appointments' && <AppointmentsPage />}
+        {current === 'slots' && <SlotsPage />}
+        {current === 'statistics' && <StatisticsPage />}
+        {current === 'verify' && <VerifySlipPage />}
         {current === 'users' && <UsersPage />}
         {current === 'audit' && <AuditPage />}
         {current === 'sync' && <SyncPage />}

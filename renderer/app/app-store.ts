@@ -3,7 +3,19 @@ import type { FacilityDoc } from '../../sync/protocol/schema';
 import type { Session } from '../auth/session';
 import type { ClinicDatabase } from '../store/database';
 
-export type Page = 'patients' | 'vitals' | 'users' | 'audit' | 'sync' | 'settings';
+export type Page =
+  | 'patients'
+  | 'vitals'
+  | 'referrals'
+  | 'inbox'
+  | 'appointments'
+  | 'slots'
+  | 'statistics'
+  | 'verify'
+  | 'users'
+  | 'audit'
+  | 'sync'
+  | 'settings';
 
 export type Phase =
   | { kind: 'loading' }
