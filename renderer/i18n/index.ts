@@ -10,10 +10,14 @@ const STORAGE_KEY = 'xiangyi.language';
 type Messages = { [key: string]: string | Messages };
 
 /**
- * A feature may keep its own messages beside its code, in `<feature>/i18n/zh-CN.json`
- * and `en.json`; they are laid over the shared files here.
+ * A feature (or a part of one, e.g. `referrals/inbox`) may keep its own messages beside its
+ * code, in `<feature>/i18n/zh-CN.json` and `en.json`; they are laid over the shared files here.
  */
-const FEATURE_MESSAGES = import.meta.glob<Messages>('../*/i18n/*.json', { eager: true, import: 'default' });
+const FEATURE_MESSAGES = Object.fromEntries(
+  Object.entries(import.meta.glob<Messages>('../**/i18n/*.json', { eager: true, import: 'default' })).filter(
+    ([path]) => !path.startsWith('../i18n/'),
+  ),
+);
 
 export function mergeMessages(target: Messages, source: Messages): Messages {
   const merged: Messages = { ...target };
