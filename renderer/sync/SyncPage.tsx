@@ -29,7 +29,12 @@ export function SyncPage() {
           {t('sync.notLinked')}
         </p>
       ) : (
-        <section className="card sync-card" data-testid="sync-panel">
+        <section
+          className="card sync-card"
+          data-testid="sync-panel"
+          data-pulled={sync.pulled}
+          data-remaining={sync.remaining}
+        >
           <dl className="facts">
             <div>
               <dt>{t('sync.status')}</dt>

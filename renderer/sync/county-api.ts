@@ -54,17 +54,25 @@ type Job = { priority: number; order: number; run(): Promise<void> };
 
 /** A tiny priority queue: lower class first, then first come first served. */
 class RequestQueue {
-  private jobs: Job[] = [];
+  private jobs: Array<Job & { reject(error: unknown): void }> = [];
   private active = 0;
   private order = 0;
+  private closed: Error | undefined;
   constructor(private readonly concurrency: number) {}
 
   submit<T>(priority: number, task: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.jobs.push({ priority, order: this.order++, run: () => task().then(resolve, reject) });
+      if (this.closed) return reject(this.closed);
+      this.jobs.push({ priority, order: this.order++, run: () => task().then(resolve, reject), reject });
       this.jobs.sort((a, b) => a.priority - b.priority || a.order - b.order);
       this.pump();
     });
+  }
+
+  /** Refuses what waits and whatever comes later. */
+  close(reason: Error): void {
+    this.closed = reason;
+    for (const job of this.jobs.splice(0)) job.reject(reason);
   }
 
   private pump(): void {
@@ -79,14 +87,11 @@ class RequestQueue {
   }
 }
 
-async function readBody(response: Response): Promise<{ text: string; bytes: number }> {
-  const text = await response.text();
-  // Content-Length is what crossed the wire when compressed; fall back to the text size.
+async function readBody(response: Response): Promise<{ data: Uint8Array<ArrayBuffer>; bytes: number }> {
+  const data = new Uint8Array(await response.arrayBuffer());
+  // Content-Length is what crossed the wire when compressed; fall back to the body's size.
   const length = Number(response.headers.get('content-length'));
-  return {
-    text,
-    bytes: Number.isFinite(length) && length > 0 ? length : new TextEncoder().encode(text).length,
-  };
+  return { data, bytes: Number.isFinite(length) && length > 0 ? length : data.length };
 }
 
 async function countyError(response: Response, text: string): Promise<CountyError> {
@@ -118,7 +123,7 @@ export async function enrolWithCode(
       `the county gateway at ${baseUrl} could not be reached: ${(error as Error).message}`,
     );
   }
-  const { text } = await readBody(response);
+  const text = await response.text();
   if (!response.ok) throw await countyError(response, text);
   return JSON.parse(text) as EnrolResponse;
 }
@@ -127,6 +132,7 @@ export class CountyApi {
   private token: { value: string; expiresAt: number } | undefined;
   private readonly queue: RequestQueue;
   private readonly fetcher: typeof fetch;
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: CountyApiOptions) {
     this.queue = new RequestQueue(options.concurrency ?? 2);
@@ -137,20 +143,34 @@ export class CountyApi {
     return this.options.baseUrl;
   }
 
-  private async call(path: string, init: RequestInit & { rank: number; auth?: boolean }): Promise<string> {
+  private async call(
+    path: string,
+    init: RequestInit & { rank: number; auth?: boolean; onReceived?(bytes: number): void },
+  ): Promise<string> {
+    return new TextDecoder().decode(await this.callForBytes(path, init));
+  }
+
+  private async callForBytes(
+    path: string,
+    init: RequestInit & { rank: number; auth?: boolean; onReceived?(bytes: number): void },
+  ): Promise<Uint8Array<ArrayBuffer>> {
     return this.queue.submit(init.rank, async () => {
       const headers = new Headers(init.headers);
       if (init.auth !== false) headers.set('authorization', `Bearer ${await this.currentToken()}`);
       let response: Response;
       try {
-        response = await this.fetcher(`${this.options.baseUrl}${path}`, { ...init, headers });
+        response = await this.fetcher(`${this.options.baseUrl}${path}`, {
+          ...init,
+          headers,
+          signal: this.closing.signal,
+        });
       } catch (error) {
         throw new CountyError(
           'offline',
           `the county gateway could not be reached: ${(error as Error).message}`,
         );
       }
-      const { text, bytes } = await readBody(response);
+      const { data, bytes } = await readBody(response);
       const sent =
         typeof init.body === 'string'
           ? new TextEncoder().encode(init.body).length
@@ -158,8 +178,9 @@ export class CountyApi {
             ? init.body.length
             : 0;
       this.options.onBytes?.(sent + path.length, bytes);
-      if (response.ok) return text;
-      const error = await countyError(response, text);
+      init.onReceived?.(bytes);
+      if (response.ok) return data;
+      const error = await countyError(response, new TextDecoder().decode(data));
       // An old or expired token is renewed once; anything else is the caller's to handle.
       if (init.auth !== false && (error.code === 'token-expired' || error.code === 'token-superseded'))
         this.token = undefined;
@@ -185,8 +206,10 @@ export class CountyApi {
     const { credential, userId, baseUrl } = this.options;
     let response: Response;
     try {
+      if (this.closing.signal.aborted) throw new Error('the link was closed');
       response = await this.fetcher(`${baseUrl}${API_PREFIX}/token`, {
         method: 'POST',
+        signal: this.closing.signal,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           deviceId: credential.deviceId,
@@ -200,15 +223,62 @@ export class CountyApi {
         `the county gateway could not be reached: ${(error as Error).message}`,
       );
     }
-    const { text } = await readBody(response);
+    const text = await response.text();
     if (!response.ok) throw await countyError(response, text);
     const body = JSON.parse(text) as TokenResponse;
     this.token = { value: body.token, expiresAt: Date.parse(body.expiresAt) };
     return body.token;
   }
 
-  async pull(collection: ReplicatedCollection, seq: number, limit: number): Promise<PullResponse> {
+  /**
+   * An authenticated JSON request beside replication (the slot API, the
+   * overnight slot pull), through the same queue and token. `bytes` is the
+   * answer's size on the wire, for callers that keep to a bandwidth cap.
+   */
+  async request<T>(
+    path: string,
+    init: { method: 'GET' | 'POST'; body?: unknown; rank: 0 | 1 | 2 },
+  ): Promise<{ body: T; bytes: number }> {
+    let bytes = 0;
+    const text = await this.call(path, {
+      method: init.method,
+      rank: init.rank,
+      ...(init.body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
+      onReceived: (received) => {
+        bytes = received;
+      },
+    });
+    return { body: JSON.parse(text) as T, bytes };
+  }
+
+  /**
+   * Raw bytes up or down (attachment files), through the same queue and token.
+   * `rank` may be below every collection's (a number past PRIORITY's).
+   */
+  transfer(
+    path: string,
+    init: { method: 'GET' | 'PUT'; body?: Uint8Array<ArrayBuffer>; contentType?: string; rank: number },
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    return this.callForBytes(path, {
+      method: init.method,
+      rank: init.rank,
+      ...(init.body
+        ? { body: init.body, headers: { 'content-type': init.contentType ?? 'application/octet-stream' } }
+        : {}),
+    });
+  }
+
+  /** `count`: have the gateway count what remains after a full batch (once per sync is enough). */
+  async pull(
+    collection: ReplicatedCollection,
+    seq: number,
+    limit: number,
+    count = true,
+  ): Promise<PullResponse> {
     const query = new URLSearchParams({ collection, seq: String(seq), limit: String(limit) });
+    if (!count) query.set('count', '0');
     const text = await this.call(`${API_PREFIX}/pull?${query}`, {
       method: 'GET',
       rank: PRIORITY[collection],
@@ -232,6 +302,17 @@ export class CountyApi {
       rank: PRIORITY[request.collection],
     });
     return JSON.parse(text) as PushResponse;
+  }
+
+  /**
+   * Ends this link: queued requests are refused and those on the wire aborted.
+   * A stopped sync must not go on asking: each token it fetched would supersede
+   * the token of the sync that replaced it, and the two would take turns
+   * refusing each other's requests.
+   */
+  close(): void {
+    this.queue.close(new CountyError('offline', 'the link to the county was closed'));
+    this.closing.abort();
   }
 
   /** URL of the live stream; EventSource cannot send headers, so the token rides in the query. */

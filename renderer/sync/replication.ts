@@ -15,6 +15,7 @@ import {
   type ReplicatedCollection,
   type StreamEvent,
 } from '../../sync/protocol/replication';
+import { keepLocalFiles, metadataToPush } from '../attachments/replication-rules';
 import type { ClinicDatabase } from '../store/database';
 import { retryDelayMs } from './backoff';
 import { type CountyApi, CountyError } from './county-api';
@@ -33,14 +34,42 @@ export const appSyncStatus: SyncStatus = {
 
 /** Reference data comes from the county only; clinics never push it. */
 const PULL_ONLY = new Set<ReplicatedCollection>(['facilities', 'staff']);
-/** File bytes travel with the referral work; only metadata would fit this channel. */
-const NOT_YET = new Set<ReplicatedCollection>(['attachments']);
+/** Slots arrive in bulk every night: the overnight puller (renderer/slots) fetches them in its window, under its cap. */
+const OVERNIGHT = new Set<ReplicatedCollection>(['slots']);
 
-export const SYNCED_COLLECTIONS = REPLICATED_COLLECTIONS.filter((name) => !NOT_YET.has(name));
+export const SYNCED_COLLECTIONS = REPLICATED_COLLECTIONS.filter((name) => !OVERNIGHT.has(name));
 export const PUSHED_COLLECTIONS = SYNCED_COLLECTIONS.filter((name) => !PULL_ONLY.has(name));
 
-const PULL_BATCH = 1000;
+/**
+ * RxDB's pull batch, and the size of each pull request: RxDB takes a shorter
+ * batch for the end of the data, so the handler fills it even from a gateway
+ * that serves smaller pages.
+ */
+export const PULL_BATCH = 1000;
 const PUSH_BATCH = 100;
+
+/**
+ * What each collection still has to pull, for the progress bar. The gateway
+ * counts once per sync (a count reads everything that remains); after that the
+ * clinic counts down by what arrives.
+ */
+class PullProgress {
+  private readonly left = new Map<ReplicatedCollection, number>();
+
+  wantsCount(name: ReplicatedCollection): boolean {
+    return !this.left.has(name);
+  }
+
+  /** Records one response; returns what all collections still have to pull. */
+  record(name: ReplicatedCollection, response: PullResponse): number {
+    if (!response.more) this.left.delete(name);
+    else {
+      const before = response.remaining ?? this.left.get(name) ?? 0;
+      this.left.set(name, Math.max(0, before - response.documents.length));
+    }
+    return [...this.left.values()].reduce((a, b) => a + b, 0);
+  }
+}
 
 /** Consecutive failures, shared by all collections: the link is one link. */
 class RetryGate {
@@ -87,17 +116,22 @@ class RetryGate {
 }
 
 export interface CountySync {
+  /** The link's one API client: other county calls share its queue and its token (a second token would supersede it). */
+  readonly api: CountyApi;
   syncNow(): void;
   /** Resolves when every collection has pulled and pushed what it had (tests, the sync panel). */
   awaitInSync(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** A scan of the whole collection (the stamp is not indexed): run it only when it can have changed. */
+function countWaitingIn(db: ClinicDatabase, name: ReplicatedCollection): Promise<number> {
+  return db[name].count({ selector: { countySeq: { $exists: false } } }).exec();
+}
+
 async function countWaiting(db: ClinicDatabase): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const name of PUSHED_COLLECTIONS) {
-    counts[name] = await db[name].count({ selector: { countySeq: { $exists: false } } }).exec();
-  }
+  for (const name of PUSHED_COLLECTIONS) counts[name] = await countWaitingIn(db, name);
   return counts;
 }
 
@@ -105,6 +139,8 @@ interface ReplicationHooks {
   live: boolean;
   guarded<T>(work: () => Promise<T>): Promise<T>;
   stream$?: Observable<'RESYNC'>;
+  /** Whether the gateway should count what remains (default: yes). */
+  wantsCount?(): boolean;
   onPulled?(response: PullResponse): void;
   onPushed?(): void;
 }
@@ -130,12 +166,29 @@ function replicateCollection(
     autoStart: true,
     pull: {
       batchSize: PULL_BATCH,
+      // Attachments replicate as metadata; their bytes have their own route (renderer/attachments).
+      ...(name === 'attachments'
+        ? { modifier: (doc: unknown) => keepLocalFiles(db, doc as never) as never }
+        : {}),
       ...(hooks.stream$ ? { stream$: hooks.stream$ } : {}),
       handler: (checkpoint, batchSize) =>
         hooks.guarded(async () => {
-          const response = await api.pull(name, checkpoint?.seq ?? 0, batchSize);
-          hooks.onPulled?.(response);
-          return { documents: response.documents as never[], checkpoint: response.checkpoint };
+          const documents: PullResponse['documents'] = [];
+          let seq = checkpoint?.seq ?? 0;
+          let more = true;
+          while (more && documents.length < batchSize) {
+            const response = await api.pull(
+              name,
+              seq,
+              batchSize - documents.length,
+              hooks.wantsCount?.() ?? true,
+            );
+            hooks.onPulled?.(response);
+            for (const document of response.documents) documents.push(document);
+            seq = response.checkpoint.seq;
+            more = response.more && response.documents.length > 0;
+          }
+          return { documents: documents as never[], checkpoint: { seq } };
         }),
     },
     push:
@@ -143,6 +196,9 @@ function replicateCollection(
         ? undefined
         : {
             batchSize: PUSH_BATCH,
+            ...(name === 'attachments'
+              ? { modifier: (doc: unknown) => metadataToPush(doc as never, facilityId) as never }
+              : {}),
             handler: (rows) =>
               hooks.guarded(async () => {
                 const response = await api.push({
@@ -208,9 +264,10 @@ export function startCountySync(
 ): CountySync {
   const gate = new RetryGate(status);
   const resync = new Subject<'RESYNC'>();
-  const remaining = new Map<string, number>();
+  const progress = new PullProgress();
   status.set({ linked: true, running: true });
 
+  let stopped = false;
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     await gate.beforeAttempt();
     try {
@@ -218,7 +275,7 @@ export function startCountySync(
       gate.succeeded();
       return result;
     } catch (error) {
-      gate.failed(error);
+      if (!stopped) gate.failed(error);
       throw error;
     }
   };
@@ -228,14 +285,14 @@ export function startCountySync(
       live: true,
       guarded,
       stream$: resync.asObservable(),
+      wantsCount: () => progress.wantsCount(name),
       // The county stamps what it stored; pulling it back clears the "waiting" marks
       // even where the live stream cannot get through.
       onPushed: () => resync.next('RESYNC'),
       onPulled(response) {
-        remaining.set(name, Math.max(0, response.remaining - response.documents.length));
         status.set({
           pulled: status.get().pulled + response.documents.length,
-          remaining: [...remaining.values()].reduce((a, b) => a + b, 0),
+          remaining: progress.record(name, response),
         });
       },
     }),
@@ -244,7 +301,6 @@ export function startCountySync(
   // The live stream only says "something changed"; the pull fetches it.
   let stream: EventSource | undefined;
   let streamRetry: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
   const openStream = async () => {
     if (stopped || typeof EventSource === 'undefined') return;
     try {
@@ -265,21 +321,35 @@ export function startCountySync(
   };
   void openStream();
 
+  const waiting: Record<string, number> = {};
+  const dirty = new Set<ReplicatedCollection>(PUSHED_COLLECTIONS);
   let recount: ReturnType<typeof setTimeout> | undefined;
   const scheduleRecount = () => {
     if (recount) return;
     recount = setTimeout(async () => {
       recount = undefined;
-      if (!stopped) status.set({ waiting: await countWaiting(db) });
+      const names = [...dirty];
+      dirty.clear();
+      for (const name of names) waiting[name] = await countWaitingIn(db, name);
+      if (!stopped) status.set({ waiting: { ...waiting } });
     }, 500);
   };
   const subscriptions = [
-    ...PUSHED_COLLECTIONS.map((name) => (db[name].$ as Observable<unknown>).subscribe(scheduleRecount)),
+    ...PUSHED_COLLECTIONS.map((name) =>
+      db[name].eventBulks$.subscribe((bulk) => {
+        // Pulled documents carry the county's stamp: they can only clear waiting marks, so
+        // they matter only where something waits (an initial sync would rescan every batch).
+        if (bulk.context.startsWith('replication-downstream') && !waiting[name]) return;
+        dirty.add(name);
+        scheduleRecount();
+      }),
+    ),
     ...replications.map((replication) => replication.error$.subscribe(() => undefined)),
   ];
   scheduleRecount();
 
   return {
+    api,
     syncNow() {
       gate.now();
       resync.next('RESYNC');
@@ -295,6 +365,8 @@ export function startCountySync(
       clearTimeout(recount);
       stream?.close();
       for (const subscription of subscriptions) subscription.unsubscribe();
+      // First the link, so handlers waiting in its queue end now instead of being sent.
+      api.close();
       await Promise.all(replications.map((replication) => replication.cancel()));
       status.set({ running: false });
     },

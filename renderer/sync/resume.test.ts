@@ -71,12 +71,14 @@ describe('restarting the client mid-pull', () => {
     expect(storedAtRestart).toBeLessThan(READINGS);
 
     // Second run, after the restart: only the rest comes down.
+    const resumed = Date.now();
     await clinic.startSync();
     const second = await clinic.settle();
+    const secondSeconds = (Date.now() - resumed) / 1000;
     const secondBytes = link.stats().bytesDown - startBytes - firstBytes;
     console.info(
       `restart mid-pull: first run pulled ${first.pulled} docs (${firstBytes} B, ${storedAtRestart} readings stored), ` +
-        `second run ${second.pulled} docs (${secondBytes} B)`,
+        `second run ${second.pulled} docs (${secondBytes} B) in ${secondSeconds} s, last error ${second.lastError?.code ?? 'none'}`,
     );
     // Not from the start: only what was not stored, plus at most the one batch without a checkpoint
     // (and the few other documents in scope: the facility's user and audit entries).

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { type AttachmentUploader, startAttachmentUploader } from '../attachments/uploader';
 import type { Session } from '../auth/session';
 import { connectBridge } from '../bridge/connect';
 import type { ClinicDatabase } from '../store/database';
@@ -18,6 +19,7 @@ export function useCountySync(db: ClinicDatabase, session: Session): void {
   useEffect(() => {
     let cancelled = false;
     let running: CountySync | undefined;
+    let uploads: AttachmentUploader | undefined;
     void readCountyLink(connectBridge()).then((link) => {
       if (cancelled) return;
       if (!link || link.facilityId !== session.facilityId) {
@@ -29,11 +31,13 @@ export function useCountySync(db: ClinicDatabase, session: Session): void {
         state.set({ bytesUp: state.bytesUp + up, bytesDown: state.bytesDown + down });
       });
       running = startCountySync(db, api, session.facilityId);
+      uploads = startAttachmentUploader(db, api, session.facilityId);
       current = running;
     });
     return () => {
       cancelled = true;
       if (current === running) current = undefined;
+      void uploads?.stop();
       void running?.stop();
     };
   }, [db, session.facilityId, session.userId]);

@@ -73,6 +73,12 @@ export interface PullRequest {
   checkpoint?: Checkpoint;
   /** The gateway caps it (initial syncs ask for large batches). */
   limit: number;
+  /**
+   * Whether the gateway should count what remains after a full batch (query
+   * `count=1`, the default). A count reads the whole rest, so a client asks once
+   * per sync and counts down itself (`count=0` on the following batches).
+   */
+  count?: boolean;
 }
 
 /** Documents are sent with `_deleted` (tombstones are replicated, never dropped). */
@@ -83,8 +89,11 @@ export interface PullResponse {
   checkpoint: Checkpoint;
   /** True when more documents are waiting after this batch (drives the progress bar). */
   more: boolean;
-  /** Documents in scope after the checkpoint, counted before this batch (for progress). */
-  remaining: number;
+  /**
+   * Documents in scope after the checkpoint, counted before this batch (for
+   * progress). Absent when a full batch was pulled with `count=0`.
+   */
+  remaining?: number;
 }
 
 export interface PushRow {
@@ -116,6 +125,7 @@ export const SYNC_ERROR_CODES = [
   'schema-violation',
   'not-owner',
   'out-of-scope',
+  'referral-target-refused',
   'county-fields-set',
   'token-missing',
   'token-invalid',

@@ -8,6 +8,7 @@ const STATUS: Record<SyncErrorCode, number> = {
   'county-fields-set': 422,
   'not-owner': 403,
   'out-of-scope': 403,
+  'referral-target-refused': 403,
   'device-revoked': 403,
   'facility-offline': 403,
   'token-missing': 401,

@@ -80,6 +80,13 @@ describe.each(BACKENDS)('county gateway on %s', (kind) => {
     expect(first.documents).toHaveLength(10);
     const second = await village.pull('readings', first.checkpoint.seq, 10);
     expect(second).toMatchObject({ more: true, remaining: 15 });
+    // count=0: no count of the rest after a full batch; `more` stays exact, a short batch is counted.
+    const uncounted = await village.pullRaw('readings&count=0', first.checkpoint.seq, 5);
+    expect(uncounted.body).toMatchObject({ more: true });
+    expect(uncounted.body.remaining).toBeUndefined();
+    const exactlyTheRest = await village.pullRaw('readings&count=0', second.checkpoint.seq, 5);
+    expect(exactlyTheRest.body).toMatchObject({ more: false, remaining: 5 });
+    expect(exactlyTheRest.body.documents).toHaveLength(5);
     const seqs = [...first.documents, ...second.documents].map((d) => d.countySeq ?? 0);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 

@@ -157,7 +157,12 @@ describe('request validation', () => {
       collection: 'patients',
       seq: 0,
       limit: 5000,
+      count: true,
     });
+    expect(parsePullQuery({ collection: 'patients', count: '0' }, 5000).count).toBe(false);
+    expect(codeOf(() => parsePullQuery({ collection: 'patients', count: 'yes' }, 5000))).toBe(
+      'malformed-request',
+    );
     expect(codeOf(() => parsePullQuery({ collection: 'patients', seq: '-1' }, 5000))).toBe(
       'malformed-request',
     );

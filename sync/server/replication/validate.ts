@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { REPLICATED_COLLECTIONS, type ReplicatedCollection } from '../../protocol/replication';
 import { CLINIC_SCHEMAS, ID_MAX } from '../../protocol/schema';
 import { SyncError } from '../errors';
+import type { PullQuery } from './pull';
 
 const wireDocument = z.looseObject({
   id: z.string().min(1).max(ID_MAX),
@@ -73,8 +74,36 @@ export function parsePushRequest(body: unknown): ParsedPush {
       });
     }
     validateDocument(collection, row.newDocumentState, index);
+    if (collection === 'attachments') checkAttachmentSize(row.newDocumentState, index);
   });
   return { collection, pushId: parsed.data.pushId, rows };
+}
+
+/**
+ * Largest file the county takes (consent scan, report, ECG): a push is at most
+ * 2 MiB of JSON and a file travels base64-encoded (4/3 larger) beside its
+ * metadata, so 1 MiB fits one push with room to spare.
+ */
+export const ATTACHMENT_MAX_BYTES = 1024 * 1024;
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The declared size and every RxDB attachment's length within the limit (413 naming the file). */
+export function checkAttachmentSize(doc: Record<string, unknown>, row: number): void {
+  const files = Object.values((doc._attachments as Record<string, { length?: unknown }> | undefined) ?? {});
+  const sizes = [doc.size, ...files.map((file) => file?.length)].filter(
+    (size): size is number => typeof size === 'number',
+  );
+  const largest = Math.max(0, ...sizes);
+  if (largest > ATTACHMENT_MAX_BYTES) {
+    throw new SyncError(
+      'payload-too-large',
+      `Row ${row}: the file "${String(doc.fileName)}" is ${mebibytes(largest)}; files up to ${mebibytes(ATTACHMENT_MAX_BYTES)} go to the county. Scan it at a lower resolution or in parts.`,
+      { row, field: 'size' },
+    );
+  }
 }
 
 const ajv = new Ajv({ strict: false, allErrors: false });
@@ -127,12 +156,11 @@ const pullQuery = z.object({
   collection: z.string(),
   seq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1000),
+  /** `count=0`: the client keeps its own progress count; absent = counted (clients before it). */
+  count: z.enum(['0', '1']).default('1'),
 });
 
-export function parsePullQuery(
-  query: unknown,
-  limitMax: number,
-): { collection: ReplicatedCollection; seq: number; limit: number } {
+export function parsePullQuery(query: unknown, limitMax: number): PullQuery {
   const candidate = (query ?? {}) as Record<string, unknown>;
   if (candidate.collection === undefined) {
     throw new SyncError('malformed-request', 'The pull needs a collection.');
@@ -146,7 +174,12 @@ export function parsePullQuery(
       `The pull is malformed at ${issue?.path.join('.')}: ${issue?.message ?? 'invalid'}.`,
     );
   }
-  return { collection, seq: parsed.data.seq, limit: Math.min(parsed.data.limit, limitMax) };
+  return {
+    collection,
+    seq: parsed.data.seq,
+    limit: Math.min(parsed.data.limit, limitMax),
+    count: parsed.data.count === '1',
+  };
 }
 
 const enrolBody = z.object({ code: z.string().min(1).max(64), deviceName: z.string().min(1).max(100) });
