@@ -3,13 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { LockScreen } from '../auth/LockScreen';
 import { SignIn } from '../auth/SignIn';
 import { FirstRun } from '../enrolment/FirstRun';
+import { useOvernightSlots } from '../slots/overnight-scheduler';
 import { useApp } from './app-store';
 import { boot } from './boot';
 import { Shell } from './Shell';
 
 export function App() {
   const { t } = useTranslation();
-  const { phase, locked, opened, failed } = useApp();
+  const { phase, locked, opened, failed, db, facility, session } = useApp();
+  // Mounted here, not in the shell: the overnight slot download must run while the screen is locked or signed out.
+  useOvernightSlots(db, facility?.id, session?.userId);
 
   useEffect(() => {
     boot().then(

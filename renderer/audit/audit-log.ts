@@ -25,11 +25,20 @@ export type AuditAction =
   | 'patient.register-death'
   | 'reading.capture'
   | 'reading.assign'
-  | 'visit.open';
+  | 'visit.open'
+  | 'referral.create'
+  | 'referral.edit'
+  | 'referral.command'
+  | 'appointment.book'
+  | 'appointment.reschedule'
+  | 'appointment.cancel'
+  | 'appointment.outcome'
+  | 'slots.pull'
+  | 'slots.schedule';
 
 export interface AuditInput {
   action: AuditAction;
-  recordType: 'patient' | 'user' | 'facility' | 'session';
+  recordType: 'patient' | 'user' | 'facility' | 'session' | 'referral' | 'appointment' | 'slot';
   recordId: string;
   detail?: string;
 }

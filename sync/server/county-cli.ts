@@ -19,6 +19,8 @@ import {
   relate,
   setOffline,
 } from './facilities/registry';
+import { REFERRAL_CLI_OPTIONS, REFERRAL_USAGE, runReferralCommand } from './referrals/county-commands';
+import { runSlotCommand } from './slots/cli';
 
 const USAGE = `county-cli <command>
   add-facility --code CODE --name NAME --level village|township|county|city [--parent CODE]
@@ -30,7 +32,9 @@ const USAGE = `county-cli <command>
   restore --facility CODE               back online
   revoke-device --device ID             stop one enrolled computer
   list                                  facilities, relations, devices
-  seed-demo                             the demo county (empty database only)`;
+  seed-demo                             the demo county (empty database only)
+  slots <command>                       slot pool (号源): import, report, quota rules, 停诊 (\`slots help\`)
+${REFERRAL_USAGE}`;
 
 export async function runCountyCommand(
   db: Database,
@@ -38,6 +42,8 @@ export async function runCountyCommand(
   out: (line: string) => void,
 ): Promise<void> {
   const [command, ...rest] = argv;
+  // Slot commands have their own flags.
+  if (command === 'slots') return runSlotCommand(db, rest, out);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -53,6 +59,7 @@ export async function runCountyCommand(
       title: { type: 'string' },
       id: { type: 'string' },
       device: { type: 'string' },
+      ...REFERRAL_CLI_OPTIONS,
     },
     strict: true,
   });
@@ -144,6 +151,7 @@ export async function runCountyCommand(
       return;
     }
     default:
+      if (await runReferralCommand(db, command, values, out)) return;
       throw new RegistryError(USAGE);
   }
 }

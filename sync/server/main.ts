@@ -10,6 +10,7 @@ import { issueEnrolmentCode } from './auth/devices';
 import { configFromEnv } from './config';
 import { DEMO_COUNTY, isEmptyCounty, seedCounty } from './facilities/demo';
 import { facilityByCode } from './facilities/registry';
+import { publishDemoSlots } from './slots/demo';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
       : 'Database: PostgreSQL (DATABASE_URL)',
   );
   if (embedded && (await hasDemoCounty(gateway.db))) {
+    // The demo's week of slots moves with the calendar: republishing is idempotent and keeps bookings.
+    const newSlots = await publishDemoSlots(gateway.app.slots, gateway.db);
+    console.log(`Demo slot pool: ${newSlots} new slot(s) for today and the next 6 days.`);
     // The embedded database is single-process, so the CLI cannot run beside the gateway: hand out codes here.
     for (const code of ['XY-V01', 'XY-T01']) {
       const facility = await facilityByCode(gateway.db, code);

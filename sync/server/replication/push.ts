@@ -14,9 +14,18 @@ import {
   protectPushed,
   writeChangedReferrals,
 } from '../referrals/apply';
+import { checkDraftTargets } from '../referrals/draft-targets';
 import type { ReferralService } from '../referrals/service';
+import { judgeBookings, refusedAppointment, writeBookedSlots } from '../slots/bookings';
 import { contentOf, decideRow } from './decide';
-import { type Content, documentScope, partiesOf, patientScope, REFERENCE_COLLECTIONS } from './scope';
+import {
+  type Content,
+  documentScope,
+  partiesOf,
+  patientScope,
+  REFERENCE_COLLECTIONS,
+  scopingReferralId,
+} from './scope';
 import {
   contentOfStored,
   dataOf,
@@ -97,6 +106,13 @@ async function applyRows(
       row: 0,
     });
   }
+  if (collection === 'slots') {
+    throw new SyncError(
+      'not-owner',
+      'Slots change only at the county: publish them through /v1/slots/publish, book them as appointments.',
+      { row: 0 },
+    );
+  }
 
   const stored = await loadDocs(
     tx,
@@ -104,6 +120,14 @@ async function applyRows(
     rows.map((row) => row.newDocumentState.id),
   );
   await checkCountyStamps(tx, collection, rows);
+  if (collection === 'referrals') {
+    await checkDraftTargets(
+      tx,
+      auth.facilityId,
+      rows.map((row) => row.newDocumentState),
+      stored,
+    );
+  }
 
   // Related documents the rules need.
   const patients =
@@ -114,13 +138,12 @@ async function applyRows(
           rows.map((row) => String(row.newDocumentState.patientId)),
         )
       : new Map<string, StoredDoc>();
+  const scopingReferralIds = rows
+    .map((row) => scopingReferralId(collection, row.newDocumentState))
+    .filter((id): id is string => id !== null);
   const referrals =
-    collection === 'referral_commands'
-      ? await loadDocs(
-          tx,
-          'referrals',
-          rows.map((row) => String(row.newDocumentState.referralId)),
-        )
+    scopingReferralIds.length > 0
+      ? await loadDocs(tx, 'referrals', scopingReferralIds)
       : new Map<string, StoredDoc>();
 
   /** Current content and owner per id, updated as rows of this batch apply. */
@@ -174,6 +197,24 @@ async function applyRows(
     }
   }
 
+  // Quota bookings: slots claimed or given back by appointments, decided before the county write lock.
+  const bookings =
+    collection === 'appointments' && writes.size > 0
+      ? await judgeBookings(
+          tx,
+          auth.facilityId,
+          [...writes].map(([id, { content }]) => {
+            const before = stored.get(id);
+            return { id, before: before ? contentOfStored(before) : null, after: content };
+          }),
+        )
+      : null;
+  for (const [id, refusal] of bookings?.refusals ?? []) {
+    const entry = writes.get(id);
+    if (entry) entry.content = refusedAppointment(entry.content, refusal);
+    conflictIds.push(id);
+  }
+
   // Scopes of what is written.
   const referralsByPatient =
     collection === 'patients' ? await referralsOfPatients(tx, [...writes.keys()]) : new Map();
@@ -186,7 +227,7 @@ async function applyRows(
       collection === 'patients'
         ? patientScope(owner, referralsByPatient.get(id) ?? [])
         : documentScope(collection, data, {
-            referral: referrals.get(String(data.referralId))?.data ?? null,
+            referral: referrals.get(scopingReferralId(collection, data) ?? '')?.data ?? null,
           });
     pending.push({ id, owner, scope, deleted: content._deleted === true, data });
     if (merged) mergedIds.add(id);
@@ -219,9 +260,10 @@ async function applyRows(
         );
       }
     }
+    if (bookings) await writeBookedSlots(batch, bookings, writer);
     if (judged && referralService) {
       await writeChangedReferrals(batch, judged.changed);
-      referralService.report(judged.judgements);
+      await referralService.record(tx, judged.judgements);
     }
   }
 

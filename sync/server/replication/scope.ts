@@ -59,8 +59,19 @@ export function patientScope(owner: string, referrals: Content[]): string[] {
 }
 
 /**
+ * The referral whose parties widen this document's scope: a command's
+ * referral, a referral attachment's owner; null for everything else.
+ */
+export function scopingReferralId(collection: ReplicatedCollection, doc: Content): string | null {
+  if (collection === 'referral_commands') return String(doc.referralId);
+  if (collection === 'attachments' && doc.ownerType === 'referral') return String(doc.ownerId);
+  return null;
+}
+
+/**
  * Scope of a document that is not a patient. `referral` is the referral a
- * referral command belongs to, when the county already has it.
+ * referral command or a referral attachment belongs to, when the county
+ * already has it.
  */
 export function documentScope(
   collection: ReplicatedCollection,
@@ -76,8 +87,18 @@ export function documentScope(
       return partiesOf(doc);
     case 'referral_commands':
       return unique([owner, ...(related.referral ? partiesOf(related.referral) : [])]);
+    case 'attachments':
+      // The consent scan and records go with the referral to every party of it.
+      return unique([
+        owner,
+        ...(doc.ownerType === 'referral' && related.referral ? partiesOf(related.referral) : []),
+      ]);
     case 'slots':
-      return unique([owner, ...(typeof doc.allocatedTo === 'string' ? [doc.allocatedTo] : [])]);
+      // Quota slots go to the facility they are allocated to; online slots to the one holding or having booked them.
+      return unique([
+        owner,
+        ...[doc.allocatedTo, doc.heldBy].filter((id): id is string => typeof id === 'string'),
+      ]);
     default:
       return [owner];
   }

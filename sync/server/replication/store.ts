@@ -8,7 +8,7 @@
  */
 import type { ReplicatedCollection, WireDocument } from '../../protocol/replication';
 import { CHANGES_CHANNEL, type Queryable, toIso, toNumber } from '../db/driver';
-import { type Content, documentScope, EVERYONE, patientScope, sameScope } from './scope';
+import { type Content, documentScope, EVERYONE, patientScope, sameScope, scopingReferralId } from './scope';
 
 const WRITE_LOCK = 0x78_79_77_72; // "xywr"
 
@@ -213,9 +213,9 @@ export class WriteBatch {
   }
 
   /**
-   * After referrals were written: recompute the scope of the patients they carry
-   * and of their commands, and re-stamp those whose scope changed, so a new
-   * target pulls them.
+   * After referrals were written: recompute the scope of the patients they carry,
+   * of their commands and of their attachments, and re-stamp those whose scope
+   * changed, so a new target pulls them.
    */
   async refreshReferralDependents(referrals: readonly Content[], writer: Writer): Promise<void> {
     if (referrals.length === 0) return;
@@ -230,19 +230,27 @@ export class WriteBatch {
     await this.write('patients', patientWrites, writer, 'scope');
 
     const referralIds = referrals.map((r) => String(r.id));
-    const { rows } = await this.tx.query<Row>(
-      `SELECT ${DOC_COLUMNS} FROM documents
-        WHERE collection = 'referral_commands' AND data ->> 'referralId' = ANY($1::text[])`,
-      [referralIds],
-    );
     const byId = new Map(referrals.map((r) => [String(r.id), r]));
-    const commandWrites: PendingWrite[] = [];
-    for (const command of rows.map(fromRow)) {
-      const referral = byId.get(String(command.data.referralId));
-      const scope = documentScope('referral_commands', command.data, { referral: referral ?? null });
-      if (!sameScope(scope, command.scope)) commandWrites.push({ ...pendingOf(command), scope });
+    const dependents: Array<{ collection: ReplicatedCollection; where: string }> = [
+      { collection: 'referral_commands', where: `data ->> 'referralId' = ANY($1::text[])` },
+      {
+        collection: 'attachments',
+        where: `data ->> 'ownerType' = 'referral' AND data ->> 'ownerId' = ANY($1::text[])`,
+      },
+    ];
+    for (const { collection, where } of dependents) {
+      const { rows } = await this.tx.query<Row>(
+        `SELECT ${DOC_COLUMNS} FROM documents WHERE collection = '${collection}' AND ${where}`,
+        [referralIds],
+      );
+      const rescoped: PendingWrite[] = [];
+      for (const doc of rows.map(fromRow)) {
+        const referral = byId.get(scopingReferralId(collection, doc.data) ?? '');
+        const scope = documentScope(collection, doc.data, { referral: referral ?? null });
+        if (!sameScope(scope, doc.scope)) rescoped.push({ ...pendingOf(doc), scope });
+      }
+      await this.write(collection, rescoped, writer, 'scope');
     }
-    await this.write('referral_commands', commandWrites, writer, 'scope');
   }
 
   /** NOTIFY inside the transaction: PostgreSQL delivers it only if and when it commits. */

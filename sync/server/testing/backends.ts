@@ -22,7 +22,9 @@ if (!hasPostgres() && process.env.CI) {
 }
 
 const RESET_SQL = `
-  TRUNCATE documents, pushes, write_log, devices, enrolment_codes, facility_relations, facilities, settings
+  TRUNCATE documents, pushes, write_log, devices, enrolment_codes, facility_relations, facilities, settings,
+    slots, slot_allocation_rules, slot_uploads, slot_no_shows, sms_outbox, review_config, facility_slip_keys,
+    attachment_content
     RESTART IDENTITY CASCADE;
   ALTER SEQUENCE county_seq RESTART;`;
 
