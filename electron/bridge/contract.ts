@@ -7,7 +7,11 @@
  * both transports validate what crosses the process boundary the same way.
  */
 import { z } from 'zod';
+import type { ThermalReferralSlip } from '../../devices/drivers/escpos/referral-slip';
 import type { DeviceKind, DeviceStatusCode, FaultReason, IdCardPerson } from '../../devices/readings';
+
+/** A referral slip for an 80 mm thermal roll, described by the renderer (already translated). */
+export type { ThermalReferralSlip };
 
 export interface AppInfo {
   name: string;
@@ -105,6 +109,16 @@ export interface VitalsReceipt {
   qr: string;
 }
 
+/** This workstation's public slip key (the private half stays in the host). */
+export interface SlipKeyInfo {
+  keyId: string;
+  publicKey: string;
+  createdAt: string;
+}
+
+export type PrintFailure = 'no-printer' | 'cancelled' | 'failed';
+export type PrintOutcome = { ok: true } | { ok: false; reason: PrintFailure; detail: string };
+
 /** Development and test control of the simulated devices (refused when no simulators run). */
 export type SimulatorAction =
   | { do: 'measure'; systolic?: number; diastolic?: number; pulse?: number }
@@ -137,6 +151,17 @@ export interface ClinicBridge {
   printing: {
     /** Renders self-contained HTML to PDF (the archive copy of a printed slip). */
     htmlToPdf(html: string, options: PdfOptions): Promise<string>;
+    /** Sends self-contained HTML to the OS printer (print dialog); the headless host has none. */
+    printHtml(html: string, options: PdfOptions): Promise<PrintOutcome>;
+  };
+  /** Referral slip signatures (SM2 with SM3) with this workstation's key. */
+  slip: {
+    /** The public key, made on first use. */
+    key(): Promise<SlipKeyInfo>;
+    /** Signs a canonical slip text (see sync/protocol/referral/slip); anything else is refused. */
+    sign(text: string): Promise<{ keyId: string; signature: string }>;
+    /** The key with a proof of possession, for registering it with the county. */
+    register(facilityId: string): Promise<{ keyId: string; publicKey: string; proof: string }>;
   };
   devices: {
     list(): Promise<DeviceStatus[]>;
@@ -148,6 +173,7 @@ export interface ClinicBridge {
     measure(id: string): Promise<DeviceOutcome<{ reading: WireReading }>>;
     readCard(id: string): Promise<DeviceOutcome<{ person: IdCardPerson }>>;
     printReceipt(id: string, receipt: VitalsReceipt): Promise<DeviceOutcome<{ bytes: number }>>;
+    printReferralSlip(id: string, slip: ThermalReferralSlip): Promise<DeviceOutcome<{ bytes: number }>>;
     simulate(id: string, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>>;
   };
 }
@@ -157,6 +183,8 @@ const MAX_EXPORT_BASE64 = 40 * 1024 * 1024;
 const MAX_HTML = 5 * 1024 * 1024;
 const deviceId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'device ids are short lower-case names');
 const receiptText = z.string().max(200);
+const pdfOptions = z.object({ pageSize: z.enum(['A4', 'A5']), landscape: z.boolean() }).strict();
+const receiptLines = z.array(z.object({ label: receiptText, value: receiptText }).strict());
 const vital = z.number().int().min(0).max(300);
 const idCardPerson = z
   .object({
@@ -185,10 +213,11 @@ export const BRIDGE_METHODS = {
       .max(MAX_EXPORT_BASE64)
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
   ]),
-  'printing.htmlToPdf': z.tuple([
-    z.string().max(MAX_HTML),
-    z.object({ pageSize: z.enum(['A4', 'A5']), landscape: z.boolean() }).strict(),
-  ]),
+  'printing.htmlToPdf': z.tuple([z.string().max(MAX_HTML), pdfOptions]),
+  'printing.printHtml': z.tuple([z.string().max(MAX_HTML), pdfOptions]),
+  'slip.key': z.tuple([]),
+  'slip.sign': z.tuple([z.string().min(1).max(2000)]),
+  'slip.register': z.tuple([z.string().min(1).max(40)]),
   'devices.list': z.tuple([]),
   'devices.drivers': z.tuple([]),
   'devices.configure': z.tuple([
@@ -218,9 +247,27 @@ export const BRIDGE_METHODS = {
         facility: receiptText,
         title: receiptText,
         patient: receiptText,
-        lines: z.array(z.object({ label: receiptText, value: receiptText }).strict()).max(20),
+        lines: receiptLines.max(20),
         footer: receiptText,
         qr: z.string().min(1).max(500),
+      })
+      .strict(),
+  ]),
+  'devices.printReferralSlip': z.tuple([
+    deviceId,
+    z
+      .object({
+        facility: receiptText,
+        title: receiptText,
+        serialNo: z.string().min(1).max(40),
+        notice: receiptText.optional(),
+        lines: receiptLines.max(24),
+        qr: z
+          .string()
+          .min(1)
+          .max(1200)
+          .regex(/^[A-Z0-9.]+$/, 'a slip code is upper-case letters, digits and dots'),
+        footer: receiptText,
       })
       .strict(),
   ]),

@@ -21,7 +21,11 @@ function fakeServices(): ClinicBridge {
       delete: vi.fn(async () => undefined),
     },
     files: { saveExport: vi.fn(async () => ({ path: '/d/exports/a.pdf', bytes: 3 })) },
-    printing: { htmlToPdf: vi.fn(async () => 'JVBERi0=') },
+    printing: {
+      htmlToPdf: vi.fn(async () => 'JVBERi0='),
+      printHtml: vi.fn(async () => ({ ok: true as const })),
+    },
+    slip: { sign: vi.fn(async () => ({ keyId: 'k', signature: 's' })) } as unknown as ClinicBridge['slip'],
     devices: { list: vi.fn(async () => []) } as unknown as ClinicBridge['devices'],
   };
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
-import { BRIDGE_EVENT_CHANNEL } from '../bridge/contract';
+import { BRIDGE_EVENT_CHANNEL, type PrintOutcome } from '../bridge/contract';
 import { createBridgeRouter } from '../bridge/router';
 import { loadHostConfig } from '../host/config';
 import { simulatorsWanted, startDevices } from '../host/devices';
@@ -55,6 +55,40 @@ async function printHtmlToPdf(html: string, options: { pageSize: 'A4' | 'A5'; la
   }
 }
 
+/** The OS print dialog for a slip; resolves with what the user or the spooler did. */
+async function printHtml(html: string, options: { pageSize: 'A4' | 'A5'; landscape: boolean }) {
+  const window = new BrowserWindow({
+    show: false,
+    webPreferences: { ...hardenedWebPreferences(''), preload: undefined, javascript: false },
+  });
+  try {
+    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
+    if ((await window.webContents.getPrintersAsync()).length === 0)
+      return {
+        ok: false as const,
+        reason: 'no-printer' as const,
+        detail: 'no printer is installed on this PC',
+      };
+    return await new Promise<PrintOutcome>((resolve) =>
+      window.webContents.print(
+        { silent: false, printBackground: true, pageSize: options.pageSize, landscape: options.landscape },
+        (success, failureReason) =>
+          resolve(
+            success
+              ? { ok: true }
+              : {
+                  ok: false,
+                  reason: /cancel/i.test(failureReason) ? 'cancelled' : 'failed',
+                  detail: failureReason,
+                },
+          ),
+      ),
+    );
+  } finally {
+    window.destroy();
+  }
+}
+
 app.whenReady().then(async () => {
   const config = loadHostConfig({
     ...process.env,
@@ -98,6 +132,7 @@ app.whenReady().then(async () => {
       decrypt: async (sealed) => safeStorage.decryptString(sealed),
     }),
     htmlToPdf: printHtmlToPdf,
+    printHtml,
     devices: devices.host,
   });
   registerBridgeIpc(ipcMain, createBridgeRouter(services));

@@ -15,6 +15,7 @@ import type {
   DriverInfo,
   WireDeviceEvent,
 } from '../../electron/bridge/contract';
+import { looksLikeSlipCode } from '../../sync/protocol/referral/slip/payload';
 import { useApp } from '../app/app-store';
 import type { Session } from '../auth/session';
 import { connectBridge, onBridgeEvent } from '../bridge/connect';
@@ -192,6 +193,11 @@ function listenForKeyboardScans(): () => void {
   const onKey = (event: KeyboardEvent) => {
     const scanned = wedge.push({ key: event.key, at: event.timeStamp });
     if (scanned === undefined) return;
+    // A field that takes scans itself (the slip verifier) keeps them: on a busy PC a long code
+    // may arrive in bursts, and its tail must not pass for a health card. A slip's code scanned
+    // elsewhere is not a health card either.
+    const field = event.target instanceof Element ? event.target.closest('[data-takes-scans]') : null;
+    if (field || looksLikeSlipCode(scanned)) return;
     event.preventDefault();
     event.stopPropagation();
     onScan(scanned);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriverDescriptor } from '../../../devices/driver';
 import { Cms50Simulator } from '../../../devices/drivers/contec-cms50dplus/simulator';
+import { referralSlipReceipt } from '../../../devices/drivers/escpos/referral-slip';
+import { SAMPLE_REFERRAL_SLIP } from '../../../devices/drivers/escpos/sample-referral-slip';
 import { PrinterSimulator } from '../../../devices/drivers/escpos/simulator';
 import { MllpDecoder, wrapMllp } from '../../../devices/drivers/hl7-monitor/mllp';
 import { MonitorSimulator } from '../../../devices/drivers/hl7-monitor/simulator';
@@ -205,6 +207,23 @@ describe('the device host', () => {
     );
     (simulators.p as PrinterSimulator).setFault('error');
     expect(await host.printReceipt('p', SAMPLE_SLIP)).toMatchObject({ ok: false, reason: 'device-error' });
+  });
+
+  it('prints a referral slip on the 80 mm roll through the device layer', async () => {
+    const { host, simulators } = rig({ p: (device) => new PrinterSimulator(device, {}) });
+    await host.configure({ id: 'p', driver: 'escpos', port: 'mem' });
+    const bytes = referralSlipReceipt(SAMPLE_REFERRAL_SLIP).build();
+    expect(await host.printReferralSlip('p', SAMPLE_REFERRAL_SLIP)).toEqual({
+      ok: true,
+      bytes: bytes.length,
+    });
+    const printed = (simulators.p as PrinterSimulator).printed;
+    expect(Buffer.from(printed.subarray(printed.length - bytes.length)).equals(Buffer.from(bytes))).toBe(
+      true,
+    );
+    expect(await host.printReferralSlip('nope', SAMPLE_REFERRAL_SLIP)).toMatchObject({
+      reason: 'not-configured',
+    });
   });
 
   it('refuses simulator control for a real device', async () => {

@@ -6,6 +6,7 @@
  */
 import type { CaptureLog } from '../../../devices/capture/capture';
 import type { DriverDescriptor, SessionLike } from '../../../devices/driver';
+import { referralSlipReceipt } from '../../../devices/drivers/escpos/referral-slip';
 import { DeviceError, type DeviceEvent, type IdCardPerson, type Reading } from '../../../devices/readings';
 import { DRIVERS } from '../../../devices/registry';
 import type { Transport } from '../../../devices/transport/transport';
@@ -17,6 +18,7 @@ import type {
   DeviceStatus,
   DriverInfo,
   SimulatorAction,
+  ThermalReferralSlip,
   VitalsReceipt,
   WireReading,
 } from '../../bridge/contract';
@@ -289,6 +291,7 @@ export interface DeviceHost {
   measure(id: string): Promise<DeviceOutcome<{ reading: WireReading }>>;
   readCard(id: string): Promise<DeviceOutcome<{ person: IdCardPerson }>>;
   printReceipt(id: string, receipt: VitalsReceipt): Promise<DeviceOutcome<{ bytes: number }>>;
+  printReferralSlip(id: string, slip: ThermalReferralSlip): Promise<DeviceOutcome<{ bytes: number }>>;
   simulate(id: string, action: SimulatorAction): Promise<DeviceOutcome<{ at: string }>>;
   attachSimulators(control: SimulatorControl): void;
   /** Where a `tcp` binding listens, once it does (port 0 in the binding picks a free one). */
@@ -332,6 +335,21 @@ export function createDeviceHost(options: DeviceHostOptions): DeviceHost {
     if (connection.session === undefined)
       return failure('not-connected', `${id} is not connected (${connection.status().state})`);
     return connection;
+  }
+
+  async function printBytes(id: string, layout: () => Uint8Array): Promise<DeviceOutcome<{ bytes: number }>> {
+    const connection = connected(id);
+    if (!(connection instanceof Connection)) return connection;
+    const { session } = connection;
+    if (!has<Printer>(session, 'print'))
+      return failure('not-supported', `${connection.driver.id} is not a printer`);
+    try {
+      const bytes = layout();
+      await session.print(bytes);
+      return { ok: true, bytes: bytes.length };
+    } catch (error) {
+      return fromError(error);
+    }
   }
 
   return {
@@ -399,20 +417,8 @@ export function createDeviceHost(options: DeviceHostOptions): DeviceHost {
       }
     },
 
-    async printReceipt(id, receipt) {
-      const connection = connected(id);
-      if (!(connection instanceof Connection)) return connection;
-      const { session } = connection;
-      if (!has<Printer>(session, 'print'))
-        return failure('not-supported', `${connection.driver.id} is not a printer`);
-      const bytes = vitalsReceiptBytes(receipt);
-      try {
-        await session.print(bytes);
-        return { ok: true, bytes: bytes.length };
-      } catch (error) {
-        return fromError(error);
-      }
-    },
+    printReceipt: (id, receipt) => printBytes(id, () => vitalsReceiptBytes(receipt)),
+    printReferralSlip: (id, slip) => printBytes(id, () => referralSlipReceipt(slip).build()),
 
     async simulate(id, action) {
       if (simulators === undefined || !simulators.has(id))

@@ -9,6 +9,18 @@ export interface Department {
   name: string;
 }
 
+/**
+ * A public key the facility signs referral slips with (one per printing
+ * workstation), registered at the county so every clinic can verify its slips
+ * offline. Written only by the gateway.
+ */
+export interface SlipKeyRecord {
+  keyId: string;
+  /** SM2, uncompressed: 04 + 128 hex digits. */
+  publicKey: string;
+  registeredAt: string;
+}
+
 /** A clinic or hospital. Its own id is its owner: a facility edits only itself. */
 export interface FacilityDoc extends OwnedDocument {
   code: string;
@@ -21,11 +33,16 @@ export interface FacilityDoc extends OwnedDocument {
   referralTargetIds: string[];
   /** 下线: taken offline by the authority; blocks sync and new referrals. */
   offline: boolean;
+  /** v1: registered slip-signing public keys (see sync/protocol/referral/slip). */
+  slipKeys?: SlipKeyRecord[];
 }
+
+/** Version 0 had no slip keys; the document is otherwise the same. */
+export type FacilityDocV0 = Omit<FacilityDoc, 'slipKeys'>;
 
 export const facilitySchema: RxJsonSchema<FacilityDoc> = {
   title: 'facility',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -45,6 +62,18 @@ export const facilitySchema: RxJsonSchema<FacilityDoc> = {
     },
     referralTargetIds: stringList,
     offline: { type: 'boolean' },
+    slipKeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          keyId: { type: 'string', pattern: '^[0-9a-f]{12}$' },
+          publicKey: { type: 'string', pattern: '^04[0-9a-f]{128}$' },
+          registeredAt: { type: 'string', maxLength: 32 },
+        },
+        required: ['keyId', 'publicKey', 'registeredAt'],
+      },
+    },
   },
   required: [...ownedRequired, 'code', 'name', 'level', 'departments', 'referralTargetIds', 'offline'],
   indexes: ['code'],

@@ -11,6 +11,7 @@ import {
   type FacilityLevel,
   ROLES,
   type Role,
+  type SlipKeyRecord,
   type StaffDoc,
 } from '../../protocol/schema';
 import { CHANGES_CHANNEL, type Database, type Queryable } from '../db/driver';
@@ -175,14 +176,39 @@ export async function addStaff(
   });
 }
 
+async function slipKeysOf(db: Queryable, ids: readonly string[]): Promise<Map<string, SlipKeyRecord[]>> {
+  const { rows } = await db.query<{
+    facility_id: string;
+    key_id: string;
+    public_key: string;
+    registered_at: unknown;
+  }>(
+    `SELECT facility_id, key_id, public_key, registered_at FROM facility_slip_keys
+      WHERE facility_id = ANY($1::text[]) ORDER BY registered_at, key_id`,
+    [ids],
+  );
+  const keys = new Map<string, SlipKeyRecord[]>();
+  for (const row of rows) {
+    const registeredAt =
+      row.registered_at instanceof Date
+        ? row.registered_at.toISOString()
+        : new Date(String(row.registered_at)).toISOString();
+    const list = keys.get(row.facility_id) ?? [];
+    list.push({ keyId: row.key_id, publicKey: row.public_key, registeredAt });
+    keys.set(row.facility_id, list);
+  }
+  return keys;
+}
+
 /** Rewrites the `facilities` documents of these facilities from the tables (keeping departments). */
-async function publishFacilities(
+export async function publishFacilities(
   batch: WriteBatch,
   ids: string[],
   addDepartments: Record<string, { id: string; name: string }> = {},
 ): Promise<void> {
   const all = await listFacilities(batch.tx, ids);
   const existing = await batch.load('facilities', ids);
+  const slipKeys = await slipKeysOf(batch.tx, ids);
   const docs = ids.map((id) => {
     const facility = all.find((f) => f.id === id);
     if (!facility) throw new RegistryError(`facility ${id} vanished`);
@@ -204,6 +230,7 @@ async function publishFacilities(
       departments,
       referralTargetIds: facility.referralTargetIds,
       offline: facility.offline,
+      ...(slipKeys.has(id) ? { slipKeys: slipKeys.get(id) } : {}),
     };
     return {
       id,
