@@ -7,6 +7,7 @@ import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { deepEqual } from 'rxdb/plugins/utils';
 import {
   type AppointmentDoc,
   type AttachmentDoc,
@@ -92,4 +93,25 @@ function markLocalWrites(db: ClinicDatabase): void {
     collection.preInsert(unstamp, false);
     collection.preSave(unstamp, false);
   }
+  // Storing a file's bytes (a download on the receiving side) changes no field the county holds.
+  // RxDB hands a save hook the previous document data, not a document.
+  db.attachments.preSave((data, previous) => {
+    const before = previous as unknown as { countySeq?: number; countyTime?: string };
+    if (before.countySeq !== undefined && deepEqual(withoutFiles(data), withoutFiles(before))) {
+      data.countySeq = before.countySeq;
+      data.countyTime = before.countyTime;
+    }
+  }, false);
+}
+
+function withoutFiles(data: object): object {
+  const {
+    _attachments: _files,
+    _meta: _m,
+    _rev: _r,
+    countySeq: _s,
+    countyTime: _t,
+    ...fields
+  } = data as Record<string, unknown>;
+  return fields;
 }
