@@ -7,18 +7,21 @@ import compress from '@fastify/compress';
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { API_PREFIX, PROTOCOL_VERSION, type StreamEvent } from '../protocol/replication';
+import { registerAttachmentRoutes } from './attachments/routes';
 import { enrolDevice, issueToken, signingKey } from './auth/devices';
 import { authenticate, type RequestAuth } from './auth/guard';
 import { DEFAULT_CONFIG, type GatewayConfig } from './config';
 import { CHANGES_CHANNEL, type Database } from './db/driver';
 import { openDatabase } from './db/open';
 import { SyncError } from './errors';
+import { registerSlipKeyRoutes } from './facilities/slip-keys';
 import { Metrics } from './health';
 import { type ReferralOptions, ReferralService } from './referrals/service';
 import { pull } from './replication/pull';
 import { applyPush } from './replication/push';
 import { StreamHub } from './replication/stream';
 import { parseEnrol, parsePullQuery, parsePushRequest, parseTokenRequest } from './replication/validate';
+import { registerSlotRoutes } from './slots/routes';
 
 export interface GatewayOptions extends Partial<GatewayConfig> {
   /** Use this database instead of opening one from databaseUrl/dataDir (not closed by the gateway). */
@@ -71,6 +74,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     db,
     {
       ...referralOptions,
+      sms: { logger: app.log, ...referralOptions?.sms },
       onJudged: (judgements) => {
         for (const { command, decision } of judgements) {
           app.log.info(
@@ -119,7 +123,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     return reply
       .code(204)
       .headers({
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
         // content-encoding: clinics gzip their pushes, which a thin uplink needs most.
         'access-control-allow-headers': 'authorization, content-type, content-encoding',
         'access-control-max-age': '600',
@@ -199,12 +203,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     async (request) => issueToken(db, key, parseTokenRequest(request.body), config.tokenTtlSeconds),
   );
 
-  app.get(`${API_PREFIX}/pull`, { preHandler: requireAuth }, async (request) => {
+  app.get(`${API_PREFIX}/pull`, { preHandler: requireAuth }, async (request, reply) => {
     const auth = authed(request);
     const query = parsePullQuery(request.query, config.pullLimitMax);
-    const response = await pull(db, auth.facilityId, query);
-    metrics.documentsServed += response.documents.length;
-    return response;
+    const batch = await pull(db, auth.facilityId, query);
+    metrics.documentsServed += batch.documents;
+    // Already JSON text (see pull.ts): sent as is.
+    return reply.type('application/json; charset=utf-8').send(batch.body);
   });
 
   app.post(`${API_PREFIX}/push`, { preHandler: requireAuth }, async (request) => {
@@ -232,6 +237,10 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     const auth = authed(request);
     openStream(request, reply, auth, hub, config.heartbeatMs, corsHeaders(request));
   });
+
+  await registerSlotRoutes(app, { db, authenticate: requireAuth });
+  await registerSlipKeyRoutes(app, { db, authenticate: requireAuth });
+  await registerAttachmentRoutes(app, { db, authenticate: requireAuth });
 
   app.get(`${API_PREFIX}/health`, async () => {
     const [docs, writes, pushes] = await Promise.all([

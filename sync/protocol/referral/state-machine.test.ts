@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../schema/people';
-import type { ReferralDoc } from '../schema/referrals';
+import type { ReferralDoc, ReferralTargetStatus } from '../schema/referrals';
 import {
   ACCEPTED_STATES,
   allowedCommands,
   applyNext,
+  assumingSubmitted,
   canonicalCommand,
   type Decision,
   decide,
   expire,
+  REFERRAL_COMMANDS,
   REFERRAL_STATES,
   REVIEW_STATES,
   type ReviewConfig,
@@ -325,7 +327,239 @@ describe('referral state machine: rules', () => {
     expect(allowedCommands(r, { facilityId: 'V1', roles: ['doctor', 'reviewer'] }, T0)).toEqual([
       'review',
       'cancel',
+      'print',
     ]);
+  });
+
+  it('print records the slip without changing the state; an inpatient slip only after approval', () => {
+    const draft = makeReferral('V1', ['T1']);
+    const early = decide(draft, { command: 'print' }, contextOf('V1', DOCTOR));
+    expect(early).toMatchObject({ ok: false, reason: 'wrong-state' });
+    if (!early.ok) expect(early.message).toBe('Submit the referral before printing its slip.');
+
+    const r = submitted(draft);
+    const printed = ok(decide(r, { command: 'print', payload: { copies: 1 } }, contextOf('V1', ['nurse'])));
+    expect(printed.events).toEqual([{ kind: 'printed' }]);
+    expect(applyNext(r, printed.next)).toEqual({ ...r, appliedSeq: r.appliedSeq + 1 });
+    // The receiving side does not print the referring slip; a reviewer alone does not print.
+    expect(refusal(decide(r, { command: 'print' }, contextOf('T1', DOCTOR)))).toBe('wrong-side');
+    expect(refusal(decide(r, { command: 'print' }, contextOf('V1', REVIEWER)))).toBe('role-missing');
+
+    const inpatient = submitted(makeReferral('T1', ['H1', 'H2'], { type: 'inpatient' }));
+    const tooEarly = decide(inpatient, { command: 'print' }, contextOf('T1', DOCTOR));
+    expect(tooEarly).toMatchObject({ ok: false, reason: 'not-yet-approved' });
+    if (!tooEarly.ok) expect(tooEarly.message).toContain('only after a receiving institution has approved');
+    const free = { T1: { outgoingReviewFree: true } };
+    const reviewing = submitted(makeReferral('T1', ['H1', 'H2'], { type: 'inpatient' }), free);
+    expect(refusal(decide(reviewing, { command: 'print' }, contextOf('T1', DOCTOR)))).toBe(
+      'not-yet-approved',
+    );
+    const approved = run(reviewing, reviewBy(reviewing, 'H2', 'approve', T0, free));
+    expect(ok(decide(approved, { command: 'print' }, contextOf('T1', DOCTOR))).next).toEqual({
+      appliedSeq: approved.appliedSeq + 1,
+    });
+
+    const rejected = run(r, reviewBy(r, 'V1', 'reject'));
+    const noSlip = decide(rejected, { command: 'print' }, contextOf('V1', DOCTOR));
+    expect(noSlip).toMatchObject({ ok: false, reason: 'wrong-state' });
+    if (!noSlip.ok) expect(noSlip.message).toContain('no slip to print');
+    const swept = run(r, expire(r, minutesAfter(T0, 30)) as Decision);
+    expect(refusal(decide(swept, { command: 'print' }, contextOf('V1', DOCTOR)))).toBe('wrong-state');
+    const cancelled = run(r, decide(r, { command: 'cancel' }, contextOf('V1', DOCTOR)));
+    expect(refusal(decide(cancelled, { command: 'print' }, contextOf('V1', DOCTOR)))).toBe('terminal-state');
+  });
+
+  it('offline, the referring clinic may print once its submit is queued; nothing else is assumed', () => {
+    const draft = makeReferral('V1', ['T1']);
+    expect(allowedCommands(draft, { facilityId: 'V1', roles: DOCTOR })).not.toContain('print');
+    expect(allowedCommands(assumingSubmitted(draft), { facilityId: 'V1', roles: DOCTOR })).toContain('print');
+    const inpatient = makeReferral('T1', ['H1'], { type: 'inpatient' });
+    expect(allowedCommands(assumingSubmitted(inpatient), { facilityId: 'T1', roles: DOCTOR })).not.toContain(
+      'print',
+    );
+    const approved = makeReferral('V1', ['T1'], { state: 'approved', acceptedFacilityId: 'T1' });
+    expect(assumingSubmitted(approved)).toBe(approved);
+  });
+});
+
+// ── exhaustive: every command × state × side × role × type × direction ──────
+
+/**
+ * Who may issue what, written out independently of the machine's RULES: the
+ * state it starts from, the side that acts, the roles that may.
+ */
+function expectedAllowed(
+  command: string,
+  referral: ReferralDoc,
+  side: 'referrer' | 'target' | 'stranger',
+  role: Role | undefined,
+): boolean {
+  const { state, type, direction } = referral;
+  const has = (...roles: Role[]) => role !== undefined && roles.includes(role);
+  const upOrLateral = direction !== 'down';
+  switch (command) {
+    case 'submit':
+      return ['draft', 'rejected', 'auto-rejected'].includes(state) && side === 'referrer' && has('doctor');
+    case 'review':
+      return (
+        has('reviewer') &&
+        ((state === 'outgoing-review' && side === 'referrer') ||
+          (state === 'incoming-review' && side === 'target'))
+      );
+    case 'cancel':
+      return (
+        [
+          'draft',
+          'outgoing-review',
+          'incoming-review',
+          'approved',
+          'arranged',
+          'rejected',
+          'auto-rejected',
+        ].includes(state) &&
+        side === 'referrer' &&
+        has('doctor', 'admin')
+      );
+    case 'arrange':
+      return state === 'approved' && side === 'target' && has('doctor', 'reviewer', 'admin');
+    case 'attend':
+      return ['approved', 'arranged'].includes(state) && side === 'target' && has('doctor', 'nurse');
+    case 'complete':
+    case 'return':
+      return (
+        state === (command === 'complete' ? 'arrived' : 'completed') &&
+        upOrLateral &&
+        side === 'target' &&
+        has('doctor')
+      );
+    case 'feedback':
+      return upOrLateral
+        ? state === 'completed' && side === 'referrer' && has('doctor')
+        : state === 'arrived' && side === 'target' && has('doctor');
+    case 'print':
+      return (
+        (type === 'inpatient'
+          ? ['approved', 'arranged']
+          : ['outgoing-review', 'incoming-review', 'approved', 'arranged']
+        ).includes(state) &&
+        side === 'referrer' &&
+        has('doctor', 'nurse')
+      );
+    default:
+      return false;
+  }
+}
+
+/** A referral from `from` to `to`, put straight into `state` with the fields that state carries. */
+function inState(
+  state: string,
+  from: string,
+  to: string,
+  type: ReferralDoc['type'],
+  direction: ReferralDoc['direction'],
+): ReferralDoc {
+  const base = makeReferral(from, [to], { type, direction, state, appliedSeq: 3 });
+  const deadline = direction === 'down' ? {} : { reviewDeadline: minutesAfter(T0, 30) };
+  if (state === 'outgoing-review') {
+    return { ...base, ...deadline, reviewLevel: 1, targets: [{ facilityId: to, status: 'pending' }] };
+  }
+  if (state === 'incoming-review') {
+    return { ...base, ...deadline, targets: [{ facilityId: to, status: 'reviewing', level: 1 }] };
+  }
+  if (ACCEPTED_STATES.has(state)) {
+    return { ...base, acceptedFacilityId: to, targets: [{ facilityId: to, status: 'approved' }] };
+  }
+  const ended: Record<string, ReferralTargetStatus> = {
+    rejected: 'rejected',
+    'auto-rejected': 'expired',
+    cancelled: 'withdrawn',
+  };
+  const status = ended[state];
+  return status ? { ...base, targets: [{ facilityId: to, status }] } : base;
+}
+
+const VALID_PAYLOADS: Record<string, Record<string, unknown>> = {
+  review: { decision: 'approve' },
+  attend: { attended: true },
+  complete: { summary: '好转出院' },
+  feedback: { arrived: true, recovery: '好转', healthStatus: '稳定' },
+  arrange: { time: '2026-11-23T09:00' },
+};
+
+describe('referral state machine: every allowed and forbidden transition', () => {
+  const routes = [
+    { from: 'V1', to: 'T1', stranger: 'V2', direction: 'up' as const },
+    { from: 'T1', to: 'V1', stranger: 'H1', direction: 'down' as const },
+    { from: 'T1', to: 'T3', stranger: 'V2', direction: 'lateral' as const },
+  ];
+  const types = ['outpatient', 'inpatient', 'emergency'] as const;
+  const roles: Array<Role | undefined> = [...ROLES, undefined];
+  const now = minutesAfter(T0, 1);
+
+  it('allows exactly the table, and each allowed command lands where the transition table says', () => {
+    let allowed = 0;
+    let forbidden = 0;
+    for (const route of routes) {
+      for (const type of types) {
+        for (const state of REFERRAL_STATES) {
+          const referral = inState(state, route.from, route.to, type, route.direction);
+          for (const side of ['referrer', 'target', 'stranger'] as const) {
+            const facilityId =
+              side === 'referrer' ? route.from : side === 'target' ? route.to : route.stranger;
+            for (const role of roles) {
+              const actorRoles = role ? [role] : [];
+              const mayNow = allowedCommands(referral, { facilityId, roles: actorRoles }, now);
+              for (const command of [...REFERRAL_COMMANDS, 'approve', 'reject', 'expire']) {
+                const canonical = canonicalCommand({ command }).command;
+                const expected = expectedAllowed(canonical, referral, side, role);
+                const where = `${command} ${type} ${route.direction} ${state} by ${side} ${role ?? 'no role'}`;
+                expect(mayNow.includes(canonical as never), where).toBe(expected);
+                const decision = decide(
+                  referral,
+                  { command, payload: VALID_PAYLOADS[canonical] ?? {} },
+                  contextOf(facilityId, actorRoles, now),
+                );
+                expect(decision.ok, `${where}: ${decision.ok ? '' : decision.message}`).toBe(expected);
+                if (!decision.ok) {
+                  expect(decision.message.length, where).toBeGreaterThan(10);
+                  forbidden += 1;
+                  continue;
+                }
+                allowed += 1;
+                const after = applyNext(referral, decision.next);
+                expect(after.appliedSeq, where).toBe(referral.appliedSeq + 1);
+                const row = TRANSITIONS[canonical]?.find(([from]) => from === state);
+                expect(row?.[1], where).toContain(after.state);
+                checkInvariants(after);
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(allowed).toBeGreaterThan(100);
+    expect(forbidden).toBeGreaterThan(allowed * 10);
+  });
+
+  it('after the 30 minutes no review is allowed, on either side; downward reviews never run out', () => {
+    for (const state of ['outgoing-review', 'incoming-review']) {
+      const up = inState(state, 'V1', 'T1', 'outpatient', 'up');
+      const reviewer = state === 'outgoing-review' ? 'V1' : 'T1';
+      const late = decide(up, { command: 'approve' }, contextOf(reviewer, REVIEWER, minutesAfter(T0, 30)));
+      expect(late).toMatchObject({ ok: false, reason: 'review-deadline-passed' });
+      if (!late.ok) expect(late.message).toContain('too late to review');
+      expect(allowedCommands(up, { facilityId: reviewer, roles: REVIEWER }, minutesAfter(T0, 30))).toEqual(
+        [],
+      );
+      expect(expire(up, minutesAfter(T0, 30))).toMatchObject({ ok: true, next: { state: 'auto-rejected' } });
+      const down = inState(state, 'T1', 'V1', 'outpatient', 'down');
+      const downReviewer = state === 'outgoing-review' ? 'T1' : 'V1';
+      const year = minutesAfter(T0, 60 * 24 * 365);
+      expect(expire(down, year)).toBeNull();
+      expect(
+        ok(decide(down, { command: 'approve' }, contextOf(downReviewer, REVIEWER, year))).events,
+      ).not.toEqual([]);
+    }
   });
 });
 
@@ -356,6 +590,7 @@ const COMMAND_NAMES = [
   'complete',
   'feedback',
   'return',
+  'print',
   'bogus',
 ];
 
@@ -390,12 +625,17 @@ const TRANSITIONS: Record<string, Array<[string, string[]]>> = {
     ['arrived', ['closed']],
   ],
   return: [['completed', ['returned']]],
+  print: ['outgoing-review', 'incoming-review', 'approved', 'arranged'].map((state) => [state, [state]]),
 };
 
-/** Cancel and unknown commands are rare, so walks get deep. */
+/** Cancel, print (no state change) and unknown commands are rare, so walks get deep. */
 const commandArb = fc.oneof(
   ...COMMAND_NAMES.map((name) => ({
-    weight: name === 'cancel' || name === 'bogus' ? 1 : name.startsWith('re') || name === 'approve' ? 8 : 4,
+    weight: ['cancel', 'print', 'bogus'].includes(name)
+      ? 1
+      : name.startsWith('re') || name === 'approve'
+        ? 8
+        : 4,
     arbitrary: fc.constant(name),
   })),
 );
@@ -521,7 +761,8 @@ describe('referral state machine: properties over random command sequences', () 
     // The walk is deep enough to be worth something: every state is reached.
     expect([...reached].sort()).toEqual([...REFERRAL_STATES].sort());
     expect(refusals.size).toBeGreaterThan(10);
-  });
+    // 400 walks take seconds alone, several times that on the shared machine.
+  }, 60_000);
 });
 
 function checkInvariants(referral: ReferralDoc): void {

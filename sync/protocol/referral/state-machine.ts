@@ -16,6 +16,10 @@
  *                                                                      completed ─return─▶ returned  closed
  *                                                                          └─feedback (referrer)─▶ closed
  *
+ * `print` (打印转诊单) records that the referring clinic printed the slip: no
+ * state change, from submission until arrangement; an inpatient slip only
+ * after approval.
+ *
  * Reviews (outgoing and incoming) must finish within 30 minutes of the
  * gateway clock, or `expire` auto-rejects (自动驳回). Downward referrals have
  * no time limit. Downward inpatient referrals skip incoming review.
@@ -66,6 +70,7 @@ export const REFERRAL_COMMANDS = [
   'complete',
   'feedback',
   'return',
+  'print',
 ] as const;
 export type ReferralCommandName = (typeof REFERRAL_COMMANDS)[number];
 
@@ -144,6 +149,7 @@ export const REFUSAL_CODES = [
   'direction-mismatch',
   'level-skipped',
   'consent-missing',
+  'not-yet-approved',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -157,6 +163,7 @@ export type ReferralEvent =
   | { kind: 'rejected'; stage: 'outgoing' | 'incoming' | 'arrangement' }
   | { kind: 'targets-withdrawn'; facilityIds: string[] }
   | { kind: 'auto-rejected'; stage: 'outgoing' | 'incoming' }
+  | { kind: 'printed' }
   | { kind: 'state'; from: string; to: string };
 
 export type Decision =
@@ -236,7 +243,16 @@ const RULES: Record<ReferralCommandName, Rule> = {
     side: () => 'accepted-target',
     directions: ['up', 'lateral'],
   },
+  // 打印转诊单: recorded (the SMS to the patient follows a successful print); the state stays.
+  print: {
+    from: ['outgoing-review', 'incoming-review', 'approved', 'arranged'],
+    roles: ['doctor', 'nurse'],
+    side: () => 'referrer',
+  },
 };
+
+/** An inpatient slip is printed only once a target has approved (it names the accepting institution). */
+const INPATIENT_PRINTABLE: ReadonlySet<string> = new Set(['approved', 'arranged']);
 
 const LEVEL_RANK: Record<FacilityLevel, number> = { village: 0, township: 1, county: 2, city: 3 };
 
@@ -334,6 +350,7 @@ function guard(
         'The 30-minute review window has closed: the referral was auto-rejected and the referring doctor will choose another institution.',
       );
     }
+    if (command === 'print') return refuse('wrong-state', printStateMessage(referral.state));
     if (command === 'review' && referral.state !== 'draft') {
       return refuse(
         'already-decided',
@@ -387,6 +404,12 @@ function guard(
       `"${command}" needs the role ${rule.roles.join(' or ')}; this user has ${actor.roles.join(', ') || 'no role'}.`,
     );
   }
+  if (command === 'print' && referral.type === 'inpatient' && !INPATIENT_PRINTABLE.has(referral.state)) {
+    return refuse(
+      'not-yet-approved',
+      `An inpatient referral's slip is printed only after a receiving institution has approved it; the referral is still in ${referral.state === 'outgoing-review' ? 'outgoing' : 'incoming'} review.`,
+    );
+  }
   if (command === 'review' && now !== undefined && deadlinePassed(referral, now)) {
     return refuse(
       'review-deadline-passed',
@@ -396,10 +419,31 @@ function guard(
   return null;
 }
 
+function printStateMessage(state: string): string {
+  if (state === 'draft') return 'Submit the referral before printing its slip.';
+  if (state === 'rejected' || state === 'auto-rejected') {
+    return `The referral is ${state}: there is no slip to print until it is sent to another institution.`;
+  }
+  return `The slip is printed before the patient goes; the referral is already ${state}.`;
+}
+
 function sideVerb(command: string, referral: ReferralDoc): string {
   if (command === 'review') return 'carry out the outgoing review';
+  if (command === 'print') return 'print the referral slip';
   if (command === 'feedback' && referral.direction !== 'down') return 'close the loop with feedback';
   return command;
+}
+
+/**
+ * The referral as its own clinic may take it while a submit it appended has
+ * not been judged yet (offline): under outgoing review. Lets the referring
+ * clinic print an outpatient or emergency slip offline; the county judges the
+ * queued print after the submit, and refuses it if the submit was refused.
+ */
+export function assumingSubmitted(referral: ReferralDoc): ReferralDoc {
+  return RULES.submit.from.includes(referral.state as ReferralState)
+    ? { ...referral, state: 'outgoing-review' }
+    : referral;
 }
 
 /** Commands this actor may issue now (for the UI). Payload rules are checked by `decide`. */
@@ -438,6 +482,8 @@ export function decide(referral: ReferralDoc, input: ReferralCommandInput, conte
       return step(referral, 'closed', { feedback: payload });
     case 'return':
       return step(referral, 'returned', {});
+    case 'print':
+      return { ok: true, next: { appliedSeq: referral.appliedSeq + 1 }, events: [{ kind: 'printed' }] };
   }
 }
 

@@ -130,11 +130,18 @@ export async function judgeCommands(
     }
   }
   const facts = await factsOf(tx, [...ids]);
+  const reviewConfig = await service.reviewConfig(tx, [...ids]);
   const now = await service.now(tx);
 
   for (const command of commands) {
     const stored = referrals.get(String(command.referralId));
     if (command.outcome !== undefined || command._deleted === true || !stored || stored.deleted) {
+      out.push(command);
+      continue;
+    }
+    if (issuedAgainstNewerDraft(command, stored)) {
+      // The referrer edited its draft after this command's version reached us (e.g. consent
+      // attached offline): judge when that edit arrives, not against what the county holds now.
       out.push(command);
       continue;
     }
@@ -158,7 +165,7 @@ export async function judgeCommands(
         actorFacilityId: issuer,
         actorRoles: await rolesOf(tx, issuer, String(command.createdBy)),
         facilities: facts.facilities,
-        reviewConfig: service.reviewConfig,
+        reviewConfig,
       },
     );
     if (decision.ok) {
@@ -184,6 +191,19 @@ export async function judgeCommands(
     judgements.push({ command: judged, referral: referrals.get(stored.id) as StoredDoc, events, decision });
   }
   return { commands: out, changed, judgements };
+}
+
+/**
+ * A referrer's command names the draft it was issued against (`payload.draftUpdatedAt`).
+ * Commands are pushed before referrals (they go first on a thin link), so the county may
+ * still hold an older draft; such a command waits for judging until that draft arrives.
+ */
+export function issuedAgainstNewerDraft(command: Content, stored: StoredDoc): boolean {
+  const payload = command.payload as { draftUpdatedAt?: unknown } | undefined;
+  const basedOn = payload?.draftUpdatedAt;
+  if (typeof basedOn !== 'string' || String(command.facilityId) !== stored.owner) return false;
+  const held = stored.data.updatedAt;
+  return typeof held === 'string' && held < basedOn;
 }
 
 /** Referrals rewritten by the gateway: new scope (a re-send may change targets), new seq. */
@@ -242,7 +262,7 @@ export async function judgeWaitingCommands(
     });
   await batch.write('referral_commands', commandWrites, WORKFLOW_WRITER, 'county');
   await writeChangedReferrals(batch, changed);
-  service.report(judgements);
+  await service.record(batch.tx, judgements);
 }
 
 /** Writes referrals the gateway changed, and re-scopes what depends on them. */
@@ -327,7 +347,7 @@ export async function sweepOverdue(
   const batch = await begin(tx);
   await writeChangedReferrals(batch, changed);
   await batch.write('referral_commands', commands, WORKFLOW_WRITER, 'county');
+  await service.record(tx, judgements);
   await batch.notify();
-  service.report(judgements);
   return [...changed.keys()];
 }
