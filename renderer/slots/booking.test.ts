@@ -14,6 +14,7 @@ import {
   confirmOnline,
   openQuotaSlots,
   slotsLeft,
+  workstationKey,
 } from './booking';
 import { markSuspendedBookings } from './overnight-pull';
 import { POOL_SUMMARY_DOC } from './pool-summary';
@@ -97,7 +98,7 @@ describe('quota booking (offline)', () => {
       scheduledAt: '2026-11-24T08:30',
       hospitalId: 'hospital-1',
       doctorId: 'doctor-1',
-      id: await bookingId('s1', 0),
+      id: await bookingId(await workstationKey(db), 's1', 0),
     });
   });
 
@@ -140,7 +141,17 @@ describe('quota booking (offline)', () => {
       { slotId: 's2', patientId: patient.id, purpose: 'referral' },
       NOW,
     );
-    expect(again.id).toBe(await bookingId('s2', 1));
+    expect(again.id).toBe(await bookingId(await workstationKey(db), 's2', 1));
+  });
+
+  it('makes booking ids per workstation, so two PCs of one clinic booking one slot offline do not merge', async () => {
+    const { db } = await clinic();
+    const here = await workstationKey(db);
+    expect(await workstationKey(db)).toBe(here);
+    expect((await db.getLocal<{ key: string }>('booking-workstation'))?.get('key')).toBe(here);
+    const there = crypto.randomUUID();
+    expect(await bookingId(here, 's1', 0)).not.toBe(await bookingId(there, 's1', 0));
+    expect(await bookingId(here, 's1', 0)).toBe(await bookingId(here, 's1', 0));
   });
 
   it('counts what is left per hospital: own quota, and online slots from the cached pool', async () => {

@@ -70,13 +70,43 @@ export function localDate(at: Date): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }
 
+const WORKSTATION_DOC = 'booking-workstation';
+
+const workstationKeys = new WeakMap<ClinicDatabase, Promise<string>>();
+
 /**
- * The id of the n-th booking of a slot, the same on every try: two bookings of
- * one slot racing in this store make the same id, and the second insert fails.
+ * This workstation's booking key: made once and kept in a local document (never
+ * replicated). One promise per store, so bookings racing on a fresh store share it.
  */
-export async function bookingId(slotId: string, generation: number): Promise<string> {
+export function workstationKey(db: ClinicDatabase): Promise<string> {
+  let key = workstationKeys.get(db);
+  if (!key) {
+    key = (async () => {
+      const found = await db.getLocal<{ key: string }>(WORKSTATION_DOC);
+      if (found) return found.get('key');
+      const made = crypto.randomUUID();
+      await db.upsertLocal<{ key: string }>(WORKSTATION_DOC, { key: made });
+      return made;
+    })();
+    key.catch(() => workstationKeys.delete(db));
+    workstationKeys.set(db, key);
+  }
+  return key;
+}
+
+/**
+ * The id of this workstation's n-th booking of a slot, the same on every try: two
+ * bookings of one slot racing in this store make the same id, and the second insert
+ * fails. Another workstation of the same clinic, offline too, makes another id, so
+ * its booking is not silently merged into this one: the county books the first to
+ * arrive and answers the other "needs rebooking".
+ */
+export async function bookingId(workstation: string, slotId: string, generation: number): Promise<string> {
   const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`booking:${slotId}:${generation}`)),
+    await crypto.subtle.digest(
+      'SHA-256',
+      new TextEncoder().encode(`booking:${workstation}:${slotId}:${generation}`),
+    ),
   );
   digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x80; // UUID version 8 (name-based, custom hash)
   digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
@@ -173,7 +203,7 @@ export async function bookQuotaSlot(
   if (holder) throw new BookingRefused('slot-taken', `slot ${slot.id} is already booked here`);
 
   const generation = await db.appointments.count({ selector: { slotId: slot.id } }).exec();
-  const id = await bookingId(slot.id, generation);
+  const id = await bookingId(await workstationKey(db), slot.id, generation);
   const appointment = newAppointment(
     session,
     id,
