@@ -20,6 +20,7 @@ import type { ClinicDatabase } from '../store/database';
 import { retryDelayMs } from './backoff';
 import { type CountyApi, CountyError } from './county-api';
 import { type SyncSnapshot, useSync } from './sync-store';
+import { WaitingCount } from './waiting-count';
 
 /** Where progress is reported: the app's store, or a test's own. */
 export interface SyncStatus {
@@ -321,32 +322,20 @@ export function startCountySync(
   };
   void openStream();
 
-  const waiting: Record<string, number> = {};
-  const dirty = new Set<ReplicatedCollection>(PUSHED_COLLECTIONS);
-  let recount: ReturnType<typeof setTimeout> | undefined;
-  const scheduleRecount = () => {
-    if (recount) return;
-    recount = setTimeout(async () => {
-      recount = undefined;
-      const names = [...dirty];
-      dirty.clear();
-      for (const name of names) waiting[name] = await countWaitingIn(db, name);
-      if (!stopped) status.set({ waiting: { ...waiting } });
-    }, 500);
-  };
+  const waiting = new WaitingCount<ReplicatedCollection>(
+    (name) => countWaitingIn(db, name),
+    (counts) => status.set({ waiting: counts }),
+  );
   const subscriptions = [
     ...PUSHED_COLLECTIONS.map((name) =>
       db[name].eventBulks$.subscribe((bulk) => {
-        // Pulled documents carry the county's stamp: they can only clear waiting marks, so
-        // they matter only where something waits (an initial sync would rescan every batch).
-        if (bulk.context.startsWith('replication-downstream') && !waiting[name]) return;
-        dirty.add(name);
-        scheduleRecount();
+        if (bulk.context.startsWith('replication-downstream')) waiting.pulled(name);
+        else waiting.changed(name);
       }),
     ),
     ...replications.map((replication) => replication.error$.subscribe(() => undefined)),
   ];
-  scheduleRecount();
+  for (const name of PUSHED_COLLECTIONS) waiting.changed(name);
 
   return {
     api,
@@ -362,7 +351,7 @@ export function startCountySync(
     async stop() {
       stopped = true;
       clearTimeout(streamRetry);
-      clearTimeout(recount);
+      waiting.stop();
       stream?.close();
       for (const subscription of subscriptions) subscription.unsubscribe();
       // First the link, so handlers waiting in its queue end now instead of being sent.
