@@ -10,6 +10,7 @@ import { useSignedIn } from '../app/app-store';
 import { ageOn } from '../patients/age';
 import { localDate } from '../slots/booking';
 import { localDateTime } from '../slots/format';
+import { ListTable } from '../slots/ListTable';
 import { RebookingNotice } from '../slots/RebookingNotice';
 import { type Directory, useDirectory, usePatients } from '../slots/use-directory';
 import { FollowUpForm } from './FollowUpForm';
@@ -141,40 +142,35 @@ export function AppointmentsPage() {
 
       {view === 'day' ? (
         <section className="card no-print" data-testid="follow-up-day">
-          {day.length === 0 ? (
-            <p className="note">{t('appointments.empty')}</p>
-          ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>{t('appointments.col.time')}</th>
-                  <th>{t('appointments.col.patient')}</th>
-                  <th>{t('appointments.col.doctor')}</th>
-                  <th>{t('appointments.col.note')}</th>
-                  <th>{t('appointments.col.status')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {day.map((a) => (
-                  <tr key={a.id} data-testid="follow-up-row">
-                    <td>{timeOf(a)}</td>
-                    <td>
-                      <PatientLabel patient={patients.get(a.patientId)} />
-                    </td>
-                    <td>{directory.person(a.doctorId)}</td>
-                    <td>{a.note ?? ''}</td>
-                    <td>
-                      <span className={`badge follow-up-${a.status}`}>
-                        {t(`appointments.status.${a.status}`)}
-                      </span>
-                    </td>
-                    <td>{actions(a)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <ListTable
+            columns={[
+              t('appointments.col.time'),
+              t('appointments.col.patient'),
+              t('appointments.col.doctor'),
+              t('appointments.col.note'),
+              t('appointments.col.status'),
+            ]}
+            rows={day}
+            rowTestId="follow-up-row"
+            empty={t('appointments.empty')}
+          >
+            {(a) => (
+              <>
+                <td>{timeOf(a)}</td>
+                <td>
+                  <PatientLabel patient={patients.get(a.patientId)} />
+                </td>
+                <td>{directory.person(a.doctorId)}</td>
+                <td>{a.note ?? ''}</td>
+                <td>
+                  <span className={`badge follow-up-${a.status}`}>
+                    {t(`appointments.status.${a.status}`)}
+                  </span>
+                </td>
+                <td>{actions(a)}</td>
+              </>
+            )}
+          </ListTable>
         </section>
       ) : null}
 
@@ -272,36 +268,31 @@ function OverdueList(props: {
   return (
     <section className="card no-print" data-testid="follow-up-overdue">
       <p className="note">{t('appointments.overdueIntro')}</p>
-      {overdue.length === 0 ? (
-        <p className="note">{t('appointments.overdueEmpty')}</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('appointments.col.patient')}</th>
-              <th>{t('appointments.col.phone')}</th>
-              <th>{t('appointments.col.due')}</th>
-              <th>{t('appointments.col.overdue')}</th>
-              <th>{t('appointments.col.doctor')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {overdue.map(({ appointment, daysOverdue }) => (
-              <tr key={appointment.id} data-testid="overdue-row">
-                <td>
-                  <PatientLabel patient={props.patients.get(appointment.patientId)} />
-                </td>
-                <td>{props.patients.get(appointment.patientId)?.phone ?? ''}</td>
-                <td>{appointment.scheduledAt.replace('T', ' ')}</td>
-                <td className="warn">{t('appointments.overdueDays', { count: daysOverdue })}</td>
-                <td>{props.directory.person(appointment.doctorId)}</td>
-                <td>{props.actions(appointment)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable
+        columns={[
+          t('appointments.col.patient'),
+          t('appointments.col.phone'),
+          t('appointments.col.due'),
+          t('appointments.col.overdue'),
+          t('appointments.col.doctor'),
+        ]}
+        rows={overdue.map((row) => ({ id: row.appointment.id, ...row }))}
+        rowTestId="overdue-row"
+        empty={t('appointments.overdueEmpty')}
+      >
+        {({ appointment, daysOverdue }) => (
+          <>
+            <td>
+              <PatientLabel patient={props.patients.get(appointment.patientId)} />
+            </td>
+            <td>{props.patients.get(appointment.patientId)?.phone ?? ''}</td>
+            <td>{appointment.scheduledAt.replace('T', ' ')}</td>
+            <td className="warn">{t('appointments.overdueDays', { count: daysOverdue })}</td>
+            <td>{props.directory.person(appointment.doctorId)}</td>
+            <td>{props.actions(appointment)}</td>
+          </>
+        )}
+      </ListTable>
     </section>
   );
 }

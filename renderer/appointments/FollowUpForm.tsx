@@ -4,8 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppointmentDoc, UserDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
 import { Field } from '../app/Field';
-import { PatientSearch } from '../patients/PatientSearch';
-import { usePatientIndex } from '../patients/use-patient-index';
+import { NoteField, PatientField } from '../slots/BookingFields';
 import type { FollowUpProblem } from './follow-up-rules';
 import { FollowUpInvalid, rescheduleFollowUp, scheduleFollowUp } from './follow-ups';
 
@@ -17,7 +16,6 @@ export function FollowUpForm(props: {
 }) {
   const { t } = useTranslation();
   const { db, session } = useSignedIn();
-  const patientIndex = usePatientIndex(db);
   const moving = props.moving?.appointment;
   const [patientId, setPatientId] = useState<string | undefined>(moving?.patientId);
   const [date, setDate] = useState(moving ? props.date : props.date);
@@ -65,7 +63,6 @@ export function FollowUpForm(props: {
     }
   }
 
-  const picked = patientId ? patientIndex.summaries.get(patientId) : undefined;
   return (
     <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="follow-up-title">
       <form className="card" onSubmit={save} noValidate>
@@ -74,26 +71,7 @@ export function FollowUpForm(props: {
             ? t('appointments.form.rescheduleTitle', { patient: props.moving?.patientName })
             : t('appointments.form.newTitle')}
         </h2>
-        {moving ? null : (
-          <div className="field">
-            <span className="note">{t('appointments.form.patient')}</span>
-            {picked ? (
-              <div className="row-inline">
-                <strong data-testid="follow-up-patient">{picked.name}</strong>
-                <button type="button" onClick={() => setPatientId(undefined)}>
-                  {t('common.edit')}
-                </button>
-              </div>
-            ) : (
-              <PatientSearch
-                patientIndex={patientIndex}
-                inputId="follow-up-patient-search"
-                label={t('appointments.form.pickPatient')}
-                onOpen={setPatientId}
-              />
-            )}
-          </div>
-        )}
+        {moving ? null : <PatientField form="follow-up" patientId={patientId} onPick={setPatientId} />}
         <div className="follow-up-when">
           <Field id="follow-up-date" label={t('appointments.form.date')} error={errorOf('date')} required>
             <input id="follow-up-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
@@ -119,14 +97,7 @@ export function FollowUpForm(props: {
                 ))}
               </select>
             </Field>
-            <Field id="follow-up-note" label={t('appointments.form.note')}>
-              <input
-                id="follow-up-note"
-                value={note}
-                maxLength={500}
-                onChange={(e) => setNote(e.target.value)}
-              />
-            </Field>
+            <NoteField form="follow-up" note={note} onChange={setNote} />
           </>
         )}
         {error ? (

@@ -5,8 +5,7 @@ import type { SlotDoc } from '../../sync/protocol/schema';
 import { type OpenSlot, SLOT_PURPOSES, type SlotPurpose } from '../../sync/protocol/slots';
 import { useSignedIn } from '../app/app-store';
 import { Field } from '../app/Field';
-import { PatientSearch } from '../patients/PatientSearch';
-import { usePatientIndex } from '../patients/use-patient-index';
+import { NoteField, PatientField } from './BookingFields';
 import { BookingRefused, bookOnlineSlot, bookQuotaSlot } from './booking';
 import { reachCounty } from './overnight-scheduler';
 import type { Directory } from './use-directory';
@@ -41,7 +40,6 @@ export function BookSlotDialog(props: {
 }) {
   const { t } = useTranslation();
   const { db, session } = useSignedIn();
-  const patientIndex = usePatientIndex(db);
   const [patientId, setPatientId] = useState<string>();
   const [purpose, setPurpose] = useState<SlotPurpose>('referral');
   const [note, setNote] = useState('');
@@ -90,7 +88,6 @@ export function BookSlotDialog(props: {
     }
   }
 
-  const picked = patientId ? patientIndex.summaries.get(patientId) : undefined;
   return (
     <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="book-slot-title">
       <div className="card">
@@ -98,24 +95,7 @@ export function BookSlotDialog(props: {
           {t('slots.book.title')} · {t(`slots.mode.${target.mode}`)}
         </h2>
         <p data-testid="book-slot-where">{where}</p>
-        <div className="field">
-          <span className="note">{t('slots.book.patient')}</span>
-          {picked ? (
-            <div className="row-inline">
-              <strong data-testid="book-slot-patient">{picked.name}</strong>
-              <button type="button" onClick={() => setPatientId(undefined)}>
-                {t('common.edit')}
-              </button>
-            </div>
-          ) : (
-            <PatientSearch
-              patientIndex={patientIndex}
-              inputId="book-slot-patient-search"
-              label={t('slots.book.pickPatient')}
-              onOpen={setPatientId}
-            />
-          )}
-        </div>
+        <PatientField form="book-slot" patientId={patientId} onPick={setPatientId} />
         <Field id="book-slot-purpose" label={t('slots.book.purpose')}>
           <select
             id="book-slot-purpose"
@@ -129,9 +109,7 @@ export function BookSlotDialog(props: {
             ))}
           </select>
         </Field>
-        <Field id="book-slot-note" label={t('slots.book.note')}>
-          <input id="book-slot-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
-        </Field>
+        <NoteField form="book-slot" note={note} onChange={setNote} />
         {error ? (
           <p className="warn" role="alert">
             {error}

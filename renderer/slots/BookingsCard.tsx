@@ -5,6 +5,7 @@ import type { AppointmentDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
 import { useSync } from '../sync/sync-store';
 import { cancelBooking, confirmOnline } from './booking';
+import { ListTable } from './ListTable';
 import { reachCounty } from './overnight-scheduler';
 import { type Directory, usePatientNames } from './use-directory';
 
@@ -46,76 +47,69 @@ export function BookingsCard({ directory, mayBook }: { directory: Directory; may
           {error}
         </p>
       ) : null}
-      {bookings.length === 0 ? (
-        <p className="note">{t('slots.bookings.empty')}</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('slots.bookings.col.patient')}</th>
-              <th>{t('slots.bookings.col.when')}</th>
-              <th>{t('slots.bookings.col.where')}</th>
-              <th>{t('slots.bookings.col.mode')}</th>
-              <th>{t('slots.bookings.col.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {bookings.map((b) => (
-              <tr key={b.id} data-testid="slot-booking">
-                <td>{patients.get(b.patientId) ?? ''}</td>
-                <td>{b.scheduledAt.replace('T', ' ')}</td>
-                <td>
-                  {directory.facility(b.hospitalId)} {directory.department(b.hospitalId, b.departmentId)}
-                </td>
-                <td>{b.mode ? t(`slots.mode.${b.mode}`) : ''}</td>
-                <td>
-                  <span className={`badge booking-${b.status}`} data-testid="slot-booking-status">
-                    {t(`slots.bookings.status.${b.status}`)}
-                  </span>
-                  {b.status === 'waiting' ? (
-                    <div className="note">
-                      {online ? t('slots.bookings.waitingCounty') : t('slots.bookings.waitingOffline')}
-                    </div>
-                  ) : null}
-                  {b.status === 'needs-rebooking' && b.slotRefusal ? (
-                    <div className="note">
-                      {t(`slots.refusal.${b.slotRefusal.code}`, { defaultValue: b.slotRefusal.message })}
-                    </div>
-                  ) : null}
-                </td>
-                <td className="row-inline">
-                  {mayBook && b.status === 'waiting' && online ? (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        void act(async () =>
-                          confirmOnline(db, session, await reachCounty(session.userId), b.id),
-                        )
-                      }
-                    >
-                      {t('slots.bookings.retry')}
-                    </button>
-                  ) : null}
-                  {mayBook && (b.status === 'waiting' || b.status === 'confirmed') ? (
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() =>
-                        void act(async () =>
-                          cancelBooking(db, session, online ? await reachCounty(session.userId) : null, b.id),
-                        )
-                      }
-                    >
-                      {t('slots.bookings.cancel')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable
+        columns={[
+          t('slots.bookings.col.patient'),
+          t('slots.bookings.col.when'),
+          t('slots.bookings.col.where'),
+          t('slots.bookings.col.mode'),
+          t('slots.bookings.col.status'),
+        ]}
+        rows={bookings}
+        rowTestId="slot-booking"
+        empty={t('slots.bookings.empty')}
+      >
+        {(b) => (
+          <>
+            <td>{patients.get(b.patientId) ?? ''}</td>
+            <td>{b.scheduledAt.replace('T', ' ')}</td>
+            <td>
+              {directory.facility(b.hospitalId)} {directory.department(b.hospitalId, b.departmentId)}
+            </td>
+            <td>{b.mode ? t(`slots.mode.${b.mode}`) : ''}</td>
+            <td>
+              <span className={`badge booking-${b.status}`} data-testid="slot-booking-status">
+                {t(`slots.bookings.status.${b.status}`)}
+              </span>
+              {b.status === 'waiting' ? (
+                <div className="note">
+                  {online ? t('slots.bookings.waitingCounty') : t('slots.bookings.waitingOffline')}
+                </div>
+              ) : null}
+              {b.status === 'needs-rebooking' && b.slotRefusal ? (
+                <div className="note">
+                  {t(`slots.refusal.${b.slotRefusal.code}`, { defaultValue: b.slotRefusal.message })}
+                </div>
+              ) : null}
+            </td>
+            <td className="row-inline">
+              {mayBook && b.status === 'waiting' && online ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    void act(async () => confirmOnline(db, session, await reachCounty(session.userId), b.id))
+                  }
+                >
+                  {t('slots.bookings.retry')}
+                </button>
+              ) : null}
+              {mayBook && (b.status === 'waiting' || b.status === 'confirmed') ? (
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() =>
+                    void act(async () =>
+                      cancelBooking(db, session, online ? await reachCounty(session.userId) : null, b.id),
+                    )
+                  }
+                >
+                  {t('slots.bookings.cancel')}
+                </button>
+              ) : null}
+            </td>
+          </>
+        )}
+      </ListTable>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SlotDoc } from '../../sync/protocol/schema';
 import { useSignedIn } from '../app/app-store';
 import { openQuotaSlots } from './booking';
+import { ListTable } from './ListTable';
 import type { Directory } from './use-directory';
 
 const SHOWN = 100;
@@ -54,38 +55,36 @@ export function QuotaSlotsCard(props: {
       {slots.length === 0 ? (
         <p className="note">{t('slots.quota.empty')}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('slots.report.col.date')}</th>
-              <th>{t('slots.report.col.time')}</th>
-              <th>{t('slots.report.col.hospital')}</th>
-              <th>{t('slots.report.col.department')}</th>
-              <th>{t('slots.report.field.doctorId')}</th>
-              <th>{t('slots.report.col.kind')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {shown.slice(0, SHOWN).map((slot) => (
-              <tr key={slot.id} data-testid="quota-slot">
-                <td>{slot.date}</td>
-                <td>{slot.startTime ?? t(`slots.period.${slot.period}`)}</td>
-                <td>{props.directory.facility(slot.facilityId)}</td>
-                <td>{props.directory.department(slot.facilityId, slot.departmentId)}</td>
-                <td>{props.directory.person(slot.doctorId)}</td>
-                <td>{t(`slots.kind.${slot.kind}`)}</td>
-                <td>
-                  {props.mayBook ? (
-                    <button type="button" onClick={() => props.onBook(slot)}>
-                      {t('slots.quota.book')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ListTable
+          columns={[
+            t('slots.report.col.date'),
+            t('slots.report.col.time'),
+            t('slots.report.col.hospital'),
+            t('slots.report.col.department'),
+            t('slots.report.field.doctorId'),
+            t('slots.report.col.kind'),
+          ]}
+          rows={shown.slice(0, SHOWN)}
+          rowTestId="quota-slot"
+        >
+          {(slot) => (
+            <>
+              <td>{slot.date}</td>
+              <td>{slot.startTime ?? t(`slots.period.${slot.period}`)}</td>
+              <td>{props.directory.facility(slot.facilityId)}</td>
+              <td>{props.directory.department(slot.facilityId, slot.departmentId)}</td>
+              <td>{props.directory.person(slot.doctorId)}</td>
+              <td>{t(`slots.kind.${slot.kind}`)}</td>
+              <td>
+                {props.mayBook ? (
+                  <button type="button" onClick={() => props.onBook(slot)}>
+                    {t('slots.quota.book')}
+                  </button>
+                ) : null}
+              </td>
+            </>
+          )}
+        </ListTable>
       )}
     </section>
   );

@@ -2,18 +2,28 @@
 import { Worker } from 'node:worker_threads';
 import type { ClinicCalls } from './clinic-worker';
 
-export type ClinicHandle = {
-  [K in keyof ClinicCalls]: (...args: Parameters<ClinicCalls[K]>) => ReturnType<ClinicCalls[K]>;
+type CallTable = Record<string, (args: never) => Promise<unknown>>;
+
+export type ClinicHandle<Extra extends CallTable = Record<never, never>> = {
+  [K in keyof (ClinicCalls & Extra)]: (
+    ...args: Parameters<(ClinicCalls & Extra)[K]>
+  ) => ReturnType<(ClinicCalls & Extra)[K]>;
 } & { terminate(): Promise<void> };
 
-export function clinicInWorker(): ClinicHandle {
+/**
+ * `extraCalls`: a module exporting `extraCalls` (see clinic-worker.ts), for a
+ * feature's tests that need calls of their own beside the shared ones.
+ */
+export function clinicInWorker<Extra extends CallTable = Record<never, never>>(
+  extraCalls?: URL,
+): ClinicHandle<Extra> {
   let next = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   // Loader hooks are per thread: the worker registers tsx itself before importing the TypeScript module.
   const entry = new URL('./clinic-worker.ts', import.meta.url).href;
   const worker = new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true },
+    { eval: true, workerData: { extraCalls: extraCalls?.href } },
   );
   let exited = false;
   worker.on('exit', () => {
@@ -37,7 +47,7 @@ export function clinicInWorker(): ClinicHandle {
       pending.set(id, { resolve, reject });
       worker.postMessage({ id, call, args });
     });
-  return new Proxy({} as ClinicHandle, {
+  return new Proxy({} as ClinicHandle<Extra>, {
     // Not a thenable: `await handle` must not turn into a call named "then".
     get: (_target, name: string) =>
       name === 'then'

@@ -3,8 +3,10 @@
  * collections per JavaScript realm (13 at most), so two clinics with the full
  * schema cannot share one; a worker is a realm of its own. The thread answers
  * a handful of named calls over postMessage (see clinic-in-worker.ts).
+ * A feature's tests add calls of their own from a module of theirs (see
+ * `ExtraCalls`), so every worker shares one enrolment, sync and store.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { ClinicBridge } from '../../electron/bridge/contract';
 import type { CollectionName } from '../../sync/protocol/schema';
 import type { Session } from '../auth/session';
@@ -130,9 +132,54 @@ const calls = {
 
 export type ClinicCalls = typeof calls;
 
-parentPort?.on('message', async (message: { id: number; call: keyof ClinicCalls; args: unknown }) => {
+/** What a feature's extra calls reach of this worker's clinic, once `enrol` (and `startSync`) ran. */
+export interface WorkerClinic {
+  readonly db: ClinicDatabase;
+  readonly session: Session;
+  readonly sync: CountySync | undefined;
+}
+
+/**
+ * A module of extra calls exports `extraCalls` of this shape; clinicInWorker
+ * names the module, the worker loads it in its own realm.
+ */
+export type ExtraCalls = (clinic: WorkerClinic) => Record<string, (args: never) => Promise<unknown>>;
+
+const clinic: WorkerClinic = {
+  get db() {
+    return db;
+  },
+  get session() {
+    return session;
+  },
+  get sync() {
+    return sync;
+  },
+};
+
+type Call = (args: unknown) => Promise<unknown>;
+
+async function loadCalls(extraModule: string | undefined): Promise<Record<string, Call>> {
+  const shared = calls as unknown as Record<string, Call>;
+  if (!extraModule) return shared;
+  const extra = (await import(extraModule)).extraCalls as ExtraCalls | undefined;
+  if (typeof extra !== 'function') throw new Error(`${extraModule} exports no extraCalls`);
+  const added = extra(clinic) as Record<string, Call>;
+  // A feature's call must not quietly replace the shared one its tests rely on elsewhere.
+  const clash = Object.keys(added).find((name) => name in shared);
+  if (clash) throw new Error(`${extraModule}: the call ${clash} is already the clinic worker's`);
+  return { ...shared, ...added };
+}
+
+const table = loadCalls((workerData as { extraCalls?: string } | null)?.extraCalls);
+// Until a call arrives, a failed load is only remembered; each call then reports it.
+table.catch(() => undefined);
+
+parentPort?.on('message', async (message: { id: number; call: string; args: unknown }) => {
   try {
-    const result = await (calls[message.call] as (args: unknown) => Promise<unknown>)(message.args);
+    const call = (await table)[message.call];
+    if (!call) throw new Error(`the clinic worker has no call ${message.call}`);
+    const result = await call(message.args);
     // Documents may carry getters and prototypes; only plain JSON crosses the thread boundary.
     parentPort?.postMessage({
       id: message.id,

@@ -16,7 +16,6 @@
  *   npm run bench -- referrals
  *   XIANGYI_BENCH_REFERRALS=5 npm run bench -- referrals   referrals per link
  */
-import { loadavg } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runHeadlessHost } from '../../electron/headless/main';
 import type { Session } from '../../renderer/auth/session';
@@ -25,6 +24,7 @@ import type { ReferralCommandDoc, ReferralDoc, UserDoc } from '../../sync/protoc
 import { setReviewConfig } from '../../sync/server/referrals/review-config';
 import { startGateway } from '../../sync/server/testing/start-gateway';
 import { startWeakLink, type WeakLinkUpdate } from '../../sync/testing/weak-link';
+import { load, median } from './stats';
 
 interface BenchContext {
   log(...parts: unknown[]): void;
@@ -37,12 +37,6 @@ const PER_LINK = Number(process.env.XIANGYI_BENCH_REFERRALS ?? 5);
 const LINKS: Record<'local' | '64kbps', WeakLinkUpdate> = {
   local: {},
   '64kbps': { bandwidthBitsPerSecond: 64_000, latencyMs: 300 },
-};
-const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
 /** The county judges a command by its author's account: the village doctor's, pushed like any user. */

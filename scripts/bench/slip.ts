@@ -4,7 +4,6 @@
  * render with the browser start is kept apart), SM2 signing and verifying of
  * the canonical content, and the QR version of a typical slip.
  */
-import { loadavg } from 'node:os';
 import QRCode from 'qrcode';
 import { createChromiumPdf } from '../../electron/host/chromium-pdf';
 import type { SecretStore } from '../../electron/host/secrets';
@@ -12,18 +11,13 @@ import { createSlipKeys } from '../../electron/host/slip-keys';
 import { issueSlip, SLIP_QR_OPTIONS } from '../../renderer/referrals/slip/slip-issue';
 import { sampleFacts, zhSlipLabels } from '../../renderer/referrals/slip/slip-testing';
 import { verifySlipCode } from '../../sync/protocol/referral/slip';
+import { load, round1, upperMedian } from './stats';
 
 interface BenchContext {
   log(...parts: unknown[]): void;
 }
 
 const RUNS = Number(process.env.XIANGYI_BENCH_SLIP_RUNS ?? 10);
-const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 function memorySecrets(): SecretStore {
   const values = new Map<string, string>();
@@ -61,12 +55,12 @@ export async function slipGroup(ctx: BenchContext): Promise<Record<string, unkno
       else render.push(ms);
     }
     const figures = {
-      slip_render_ms: round1(median(render)),
+      slip_render_ms: round1(upperMedian(render)),
       slip_render_max_ms: round1(Math.max(...render)),
       slip_render_first_ms: round1(first),
       slip_pdf_bytes: bytes,
-      slip_issue_ms: round1(median(sign)),
-      slip_verify_ms: round1(median(verify)),
+      slip_issue_ms: round1(upperMedian(sign)),
+      slip_verify_ms: round1(upperMedian(verify)),
       slip_qr_version: QRCode.create(slip.code, SLIP_QR_OPTIONS).version,
       slip_code_chars: slip.code.length,
       slip_runs: RUNS,

@@ -15,13 +15,14 @@
  *
  *   npm run bench -- slots-clinic
  */
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { slotsClinicInWorker } from '../../renderer/slots/testing/slots-clinic';
-import { addDays, countyDate, type PublishedSlot } from '../../sync/protocol/slots';
-import { addDepartment, addFacility, addStaff } from '../../sync/server/facilities/registry';
+import { countyDate } from '../../sync/protocol/slots';
+import { addFacility } from '../../sync/server/facilities/registry';
 import { startGateway } from '../../sync/server/testing/start-gateway';
 import { startWeakLink } from '../../sync/testing/weak-link';
+import { addBenchHospital, outpatientSlots } from './county-seed';
+import { load, round1 } from './stats';
 
 interface BenchContext {
   log(...parts: unknown[]): void;
@@ -35,32 +36,6 @@ const DAYS = 7;
 const PRIMARY = 10;
 const SHARE = 0.1;
 const LINK_BITS = 64_000;
-
-const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-function upload(today: string, doctors: Array<{ id: string; dept: string }>): PublishedSlot[] {
-  const rows: PublishedSlot[] = [];
-  for (let day = 0; day < DAYS; day += 1) {
-    for (const doctor of doctors) {
-      for (let n = 0; n < SLOTS_PER_DAY; n += 1) {
-        const am = n < SLOTS_PER_DAY / 2;
-        const minutes = (am ? 8 * 60 : 14 * 60) + (n % (SLOTS_PER_DAY / 2)) * 12;
-        rows.push({
-          kind: 'outpatient',
-          date: addDays(today, day),
-          period: am ? 'am' : 'pm',
-          startTime: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
-          departmentId: doctor.dept,
-          doctorId: doctor.id,
-          number: n + 1,
-          feeCents: 1200,
-        });
-      }
-    }
-  }
-  return rows;
-}
 
 export async function slotsClinicGroup(ctx: BenchContext): Promise<Record<string, unknown>> {
   const gateway = await startGateway({ seed: false, config: { logLevel: 'error' } });
@@ -80,22 +55,13 @@ export async function slotsClinicGroup(ctx: BenchContext): Promise<Record<string
     const today = countyDate(await service.now());
     let published = 0;
     for (let h = 0; h < HOSPITALS; h += 1) {
-      const code = `BH-${h}`;
-      const hospital = await addFacility(gateway.db, { code, name: `测试医院${h}`, level: 'county' });
-      const departments: string[] = [];
-      for (let d = 0; d < DEPARTMENTS; d += 1)
-        departments.push((await addDepartment(gateway.db, code, { name: `科室${d}` })).id);
-      const doctors: Array<{ id: string; dept: string }> = [];
-      for (let n = 0; n < DOCTORS; n += 1) {
-        const dept = departments[n % DEPARTMENTS] as string;
-        const staff = await addStaff(gateway.db, {
-          facilityCode: code,
-          name: `医生${n}`,
-          roles: ['doctor'],
-          departmentId: dept,
-        });
-        doctors.push({ id: staff.id, dept });
-      }
+      const hospital = await addBenchHospital(gateway.db, {
+        code: `BH-${h}`,
+        name: `测试医院${h}`,
+        departments: DEPARTMENTS,
+        doctors: DOCTORS,
+        departmentName: (d) => `科室${d}`,
+      });
       await service.setRule({
         hospitalId: hospital.id,
         kind: 'outpatient',
@@ -106,7 +72,12 @@ export async function slotsClinicGroup(ctx: BenchContext): Promise<Record<string
       });
       const result = await service.publish({
         hospitalId: hospital.id,
-        rows: upload(today, doctors) as unknown as Record<string, unknown>[],
+        rows: outpatientSlots(today, hospital.doctors, {
+          days: DAYS,
+          perDay: SLOTS_PER_DAY,
+          minutesApart: 12,
+          feeCents: 1200,
+        }) as unknown as Record<string, unknown>[],
         source: 'import',
         userId: 'bench',
       });

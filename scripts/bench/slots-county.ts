@@ -17,20 +17,16 @@
  *   XIANGYI_BENCH_SLOT_HOSPITALS=5 npm run bench -- slots-county   a quicker look
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  addDays,
-  countyDate,
-  type LockResponse,
-  type PublishedSlot,
-  SLOT_ROUTES,
-} from '../../sync/protocol/slots';
+import { countyDate, type LockResponse, SLOT_ROUTES } from '../../sync/protocol/slots';
 import { openDatabase } from '../../sync/server/db/open';
-import { addDepartment, addFacility, addStaff } from '../../sync/server/facilities/registry';
+import { addFacility } from '../../sync/server/facilities/registry';
 import { call } from '../../sync/server/testing/client';
 import { hasPostgres, type PostgresCluster, startPostgres } from '../../sync/server/testing/postgres';
 import { startGateway } from '../../sync/server/testing/start-gateway';
+import { addBenchHospital, outpatientSlots } from './county-seed';
+import { load, p95, round1 } from './stats';
 
 interface BenchContext {
   log(...parts: unknown[]): void;
@@ -45,13 +41,6 @@ const PRIMARY = 10;
 const CONCURRENT = 50;
 const ROUNDS = 20;
 
-const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const p95 = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return round1(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0);
-};
-
 export async function slotsCountyGroup(ctx: BenchContext): Promise<Record<string, unknown>> {
   let cluster: PostgresCluster | null = null;
   let databaseUrl: string | undefined;
@@ -64,12 +53,7 @@ export async function slotsCountyGroup(ctx: BenchContext): Promise<Record<string
   try {
     // Seed (not measured): hospitals with departments and doctors, primary facilities, devices.
     const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: dataDir ?? '' });
-    const hospitals: Array<{
-      id: string;
-      code: string;
-      departments: string[];
-      doctors: Array<{ id: string; dept: string }>;
-    }> = [];
+    const hospitals: Array<Awaited<ReturnType<typeof addBenchHospital>>> = [];
     try {
       ctx.log(`slots-county: seeding ${HOSPITALS} hospitals × ${DOCTORS} doctors on ${database}…`);
       const primaries: string[] = [];
@@ -78,29 +62,16 @@ export async function slotsCountyGroup(ctx: BenchContext): Promise<Record<string
           (await addFacility(db, { code: `BP-${i}`, name: `bench township ${i}`, level: 'township' })).id,
         );
       }
-      for (let h = 0; h < HOSPITALS; h += 1) {
-        const code = `BH-${h}`;
-        const hospital = await addFacility(db, { code, name: `bench hospital ${h}`, level: 'county' });
-        const departments: string[] = [];
-        for (let d = 0; d < DEPARTMENTS; d += 1)
-          departments.push((await addDepartment(db, code, { name: `科${d}` })).id);
-        const doctors: Array<{ id: string; dept: string }> = [];
-        for (let n = 0; n < DOCTORS; n += 1) {
-          const dept = departments[n % DEPARTMENTS] as string;
-          doctors.push({
-            id: (
-              await addStaff(db, {
-                facilityCode: code,
-                name: `医生${n}`,
-                roles: ['doctor'],
-                departmentId: dept,
-              })
-            ).id,
-            dept,
-          });
-        }
-        hospitals.push({ id: hospital.id, code, departments, doctors });
-      }
+      for (let h = 0; h < HOSPITALS; h += 1)
+        hospitals.push(
+          await addBenchHospital(db, {
+            code: `BH-${h}`,
+            name: `bench hospital ${h}`,
+            departments: DEPARTMENTS,
+            doctors: DOCTORS,
+            departmentName: (d) => `科${d}`,
+          }),
+        );
       ctx.log('slots-county: seeded');
       // Quota rules: 10% of every hospital's outpatient green slots to two primary facilities.
       await db.query(
@@ -121,29 +92,13 @@ export async function slotsCountyGroup(ctx: BenchContext): Promise<Record<string
       const service = county.gateway.app.slots;
       await service.stop();
       const today = countyDate(await service.now());
-      const uploadOf = (hospital: (typeof hospitals)[number]): PublishedSlot[] => {
-        const rows: PublishedSlot[] = [];
-        for (let day = 0; day < DAYS; day += 1) {
-          const date = addDays(today, day);
-          for (const doctor of hospital.doctors) {
-            for (let n = 0; n < SLOTS_PER_DAY; n += 1) {
-              const am = n < SLOTS_PER_DAY / 2;
-              const minutes = (am ? 8 * 60 : 14 * 60) + (n % (SLOTS_PER_DAY / 2)) * 10;
-              rows.push({
-                kind: 'outpatient',
-                date,
-                period: am ? 'am' : 'pm',
-                startTime: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
-                departmentId: doctor.dept,
-                doctorId: doctor.id,
-                number: n + 1,
-                feeCents: 1500,
-              });
-            }
-          }
-        }
-        return rows;
-      };
+      const uploadOf = (hospital: (typeof hospitals)[number]) =>
+        outpatientSlots(today, hospital.doctors, {
+          days: DAYS,
+          perDay: SLOTS_PER_DAY,
+          minutesApart: 10,
+          feeCents: 1500,
+        });
       const publishAll = async () => {
         let created = 0;
         let allocated = 0;

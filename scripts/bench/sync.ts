@@ -8,7 +8,6 @@
  *   npm run bench -- sync
  *   XIANGYI_BENCH_SYNC=daily,gateway npm run bench -- sync   only some figures
  */
-import { loadavg } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runHeadlessHost } from '../../electron/headless/main';
 import { CountyApi } from '../../renderer/sync/county-api';
@@ -20,6 +19,7 @@ import { benchGateway } from '../../sync/server/bench';
 import { created, patientDoc, readingDoc } from '../../sync/server/testing/fixtures';
 import { startGateway } from '../../sync/server/testing/start-gateway';
 import { startWeakLink } from '../../sync/testing/weak-link';
+import { load, round1 } from './stats';
 
 interface BenchContext {
   log(...parts: unknown[]): void;
@@ -31,8 +31,6 @@ interface BenchContext {
 /** Two runs by default; XIANGYI_BENCH_SYNC_RUNS=1 for a quicker look while changing things. */
 const RUNS = Number(process.env.XIANGYI_BENCH_SYNC_RUNS ?? 2);
 const TOWNSHIP = { patients: 20_000, readings: 100_000 };
-const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
-const round1 = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The figure is the better (lower) of the runs; every run and its load average are kept beside it. */
