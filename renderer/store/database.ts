@@ -24,6 +24,7 @@ import {
   type VisitDoc,
 } from '../../sync/protocol/schema';
 import { guardAuditTrail } from '../audit/audit-log';
+import { rememberCountyBase } from './county-base';
 import { MIGRATIONS } from './migrations';
 import { wrappedValidateStorage } from './validation';
 
@@ -92,6 +93,12 @@ function markLocalWrites(db: ClinicDatabase): void {
   for (const collection of Object.values(db.collections)) {
     collection.preInsert(unstamp, false);
     collection.preSave(unstamp, false);
+    // What the county holds, for a document the first sync stored without RxDB's copy of it.
+    collection.preSave(
+      (_data, previous) => rememberCountyBase(db, collection.name, previous as never),
+      false,
+    );
+    collection.preRemove((data) => rememberCountyBase(db, collection.name, data as never), false);
   }
   // Storing a file's bytes (a download on the receiving side) changes no field the county holds.
   // RxDB hands a save hook the previous document data, not a document.

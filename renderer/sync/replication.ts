@@ -16,9 +16,11 @@ import {
   type StreamEvent,
 } from '../../sync/protocol/replication';
 import { keepLocalFiles, metadataToPush } from '../attachments/replication-rules';
+import { countyBasesOf, forgetCountyBases } from '../store/county-base';
 import type { ClinicDatabase } from '../store/database';
 import { retryDelayMs } from './backoff';
 import { type CountyApi, CountyError } from './county-api';
+import { type FirstSyncStart, firstSync } from './first-sync';
 import { type SyncSnapshot, useSync } from './sync-store';
 import { WaitingCount } from './waiting-count';
 
@@ -40,6 +42,10 @@ const OVERNIGHT = new Set<ReplicatedCollection>(['slots']);
 
 export const SYNCED_COLLECTIONS = REPLICATED_COLLECTIONS.filter((name) => !OVERNIGHT.has(name));
 export const PUSHED_COLLECTIONS = SYNCED_COLLECTIONS.filter((name) => !PULL_ONLY.has(name));
+/** Collections whose first sync is a bulk load (first-sync.ts). Attachments keep the files stored beside their metadata, which only the replication's pull merges. */
+const BULK_LOADED = new Set<ReplicatedCollection>(
+  SYNCED_COLLECTIONS.filter((name) => name !== 'attachments'),
+);
 
 /**
  * RxDB's pull batch, and the size of each pull request: RxDB takes a shorter
@@ -151,15 +157,20 @@ interface ReplicationHooks {
  * facility, so checkpoints survive a restart and a re-enrolled workstation
  * starts afresh; a one-off pull and the live replication share it.
  */
+function replicationIdentifier(api: CountyApi, facilityId: string, name: ReplicatedCollection): string {
+  return `county-v1:${api.baseUrl}:${facilityId}:${name}`;
+}
+
 function replicateCollection(
   db: ClinicDatabase,
   api: CountyApi,
   facilityId: string,
   name: ReplicatedCollection,
   hooks: ReplicationHooks,
+  start?: FirstSyncStart,
 ): RxReplicationState<unknown, Checkpoint> {
   return replicateRxCollection<unknown, Checkpoint>({
-    replicationIdentifier: `county-v1:${api.baseUrl}:${facilityId}:${name}`,
+    replicationIdentifier: replicationIdentifier(api, facilityId, name),
     collection: db[name] as never,
     live: hooks.live,
     retryTime: 1_000,
@@ -167,6 +178,7 @@ function replicateCollection(
     autoStart: true,
     pull: {
       batchSize: PULL_BATCH,
+      ...(start ? { initialCheckpoint: start.pull } : {}),
       // Attachments replicate as metadata; their bytes have their own route (renderer/attachments).
       ...(name === 'attachments'
         ? { modifier: (doc: unknown) => keepLocalFiles(db, doc as never) as never }
@@ -197,23 +209,36 @@ function replicateCollection(
         ? undefined
         : {
             batchSize: PUSH_BATCH,
+            ...(start ? { initialCheckpoint: start.push as never } : {}),
             ...(name === 'attachments'
               ? { modifier: (doc: unknown) => metadataToPush(doc as never, facilityId) as never }
               : {}),
-            handler: (rows) =>
-              hooks.guarded(async () => {
+            handler: async (rows) => {
+              const ids = rows.map((row) => (row.newDocumentState as unknown as { id: string }).id);
+              // RxDB has no copy of what the county holds for documents the first sync stored.
+              const bases = await countyBasesOf(
+                db,
+                name,
+                ids.filter((_, i) => !rows[i]?.assumedMasterState),
+              );
+              const conflicts = await hooks.guarded(async () => {
                 const response = await api.push({
                   collection: name,
                   pushId: crypto.randomUUID(),
                   // RxDB leaves the assumed state out for new documents; the protocol says null.
-                  rows: rows.map((row) => ({
-                    assumedMasterState: (row.assumedMasterState ?? null) as PushRow['assumedMasterState'],
+                  rows: rows.map((row, i) => ({
+                    assumedMasterState: (row.assumedMasterState ??
+                      bases.get(ids[i] ?? '') ??
+                      null) as PushRow['assumedMasterState'],
                     newDocumentState: row.newDocumentState as unknown as PushRow['newDocumentState'],
                   })),
                 });
-                hooks.onPushed?.();
-                return response.conflicts as never[];
-              }),
+                return response.conflicts;
+              });
+              await forgetCountyBases(db, name, ids);
+              hooks.onPushed?.();
+              return conflicts as never[];
+            },
           },
   });
 }
@@ -281,23 +306,54 @@ export function startCountySync(
     }
   };
 
-  const replications = SYNCED_COLLECTIONS.map((name) =>
-    replicateCollection(db, api, facilityId, name, {
-      live: true,
-      guarded,
-      stream$: resync.asObservable(),
-      wantsCount: () => progress.wantsCount(name),
-      // The county stamps what it stored; pulling it back clears the "waiting" marks
-      // even where the live stream cannot get through.
-      onPushed: () => resync.next('RESYNC'),
-      onPulled(response) {
-        status.set({
-          pulled: status.get().pulled + response.documents.length,
-          remaining: progress.record(name, response),
-        });
-      },
+  const hooksOf = (name: ReplicatedCollection): ReplicationHooks => ({
+    live: true,
+    guarded,
+    stream$: resync.asObservable(),
+    wantsCount: () => progress.wantsCount(name),
+    // The county stamps what it stored; pulling it back clears the "waiting" marks
+    // even where the live stream cannot get through.
+    onPushed: () => resync.next('RESYNC'),
+    onPulled(response) {
+      status.set({
+        pulled: status.get().pulled + response.documents.length,
+        remaining: progress.record(name, response),
+      });
+    },
+  });
+  const replications: RxReplicationState<unknown, Checkpoint>[] = [];
+  // Each collection starts once its first sync (if it has one) is stored; referral commands
+  // go first on the link whatever the others do (the API's queue orders by collection).
+  const started = Promise.all(
+    SYNCED_COLLECTIONS.map(async (name) => {
+      const hooks = hooksOf(name);
+      const start = BULK_LOADED.has(name)
+        ? await firstSync(db, db[name] as never, replicationIdentifier(api, facilityId, name), {
+            fetch: (seq, limit) =>
+              guarded(async () => {
+                const response = await api.pull(name, seq, limit, hooks.wantsCount?.() ?? true);
+                hooks.onPulled?.(response);
+                return response;
+              }),
+            stopped: () => stopped,
+          })
+        : undefined;
+      if (stopped) return;
+      const replication = replicateCollection(db, api, facilityId, name, hooks, start);
+      replications.push(replication);
+      // Errors are retried by RxDB and reported through the gate; a subscriber keeps RxDB from rethrowing them.
+      replication.error$.subscribe(() => undefined);
     }),
-  );
+  ).catch((error: unknown) => {
+    // A document the store refuses stops that collection's first sync; the panel says why.
+    status.set({
+      lastError: {
+        code: 'client-error',
+        message: error instanceof Error ? error.message : String(error),
+        at: new Date().toISOString(),
+      },
+    });
+  });
 
   // The live stream only says "something changed"; the pull fetches it.
   let stream: EventSource | undefined;
@@ -333,7 +389,6 @@ export function startCountySync(
         else waiting.changed(name);
       }),
     ),
-    ...replications.map((replication) => replication.error$.subscribe(() => undefined)),
   ];
   for (const name of PUSHED_COLLECTIONS) waiting.changed(name);
 
@@ -345,6 +400,7 @@ export function startCountySync(
       for (const replication of replications) replication.reSync();
     },
     async awaitInSync() {
+      await started;
       await Promise.all(replications.map((replication) => replication.awaitInSync()));
       status.set({ waiting: await countWaiting(db) });
     },
@@ -356,6 +412,9 @@ export function startCountySync(
       for (const subscription of subscriptions) subscription.unsubscribe();
       // First the link, so handlers waiting in its queue end now instead of being sent.
       api.close();
+      // A first sync waiting out its back-off ends now rather than after it.
+      gate.now();
+      await started;
       await Promise.all(replications.map((replication) => replication.cancel()));
       status.set({ running: false });
     },
