@@ -6,7 +6,9 @@
  * that skips a level as a special case, a quota slot, a photo compressed for
  * the slow link, an oversized PDF refused, the consent photo), submits, and
  * sees it queued; when the link is back the county judges it and the slot is
- * booked there. The two-clinic loop is e2e/referrals.spec.ts.
+ * booked there. Online again, a second referral books an online slot of the
+ * county's pool, held and confirmed at once. The two-clinic loop is
+ * e2e/referrals.spec.ts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +89,7 @@ async function picture(page: Page, width: number, height: number, type: 'image/p
 test('a village doctor fills a referral offline, submits it, and sees it waiting, then judged by the county', async ({
   browser,
 }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(420_000);
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   await page.goto(host.url);
   // The first load compiles the renderer's bundle: on a busy machine it takes a while.
@@ -194,7 +196,12 @@ test('a village doctor fills a referral offline, submits it, and sees it waiting
   await expect(form.getByText('上转不能越级').first()).toBeVisible();
   await form.getByRole('checkbox', { name: '特殊情况（越级上转）' }).check();
   await form.getByLabel('越级理由').fill('高血压急症可能，乡镇卫生院无法处理');
-  await form.getByLabel(/预约乡医县人民医院的配额号源/).selectOption({ index: 1 });
+  // Offline the picker offers this clinic's quota only, and says so.
+  const picker = form.getByTestId('slot-picker');
+  await expect(picker.getByTestId('slot-offline')).toBeVisible();
+  await form.getByLabel(/预约乡医县人民医院的号源/).selectOption({ index: 1 });
+  await expect(picker.getByTestId('slot-how')).toContainText('配额号源');
+  await picker.screenshot({ path: `${SCREENSHOTS}/71a-referral-slot-picker-offline.png` });
   // Tall enough for the whole form in one picture (the page scrolls inside its main area).
   await page.setViewportSize({ width: 1440, height: 2400 });
   await page.screenshot({ path: `${SCREENSHOTS}/70-referral-form-filled.png` });
@@ -240,4 +247,38 @@ test('a village doctor fills a referral offline, submits it, and sees it waiting
   await detail.getByTestId('referral-cancel').click();
   await expect(detail.getByTestId('referral-state')).toHaveText('已撤销', { timeout: 120_000 });
   await expect(detail.getByTestId('target-states')).toContainText('已撤回');
+
+  // Online: a second referral picks an online slot of the county's pool; the submit holds and confirms it.
+  await page.getByTestId('referral-new').click();
+  await page.getByRole('combobox', { name: '查找患者' }).fill('lxy');
+  await page.getByRole('combobox', { name: '查找患者' }).press('Enter');
+  await expect(form.getByTestId('referral-patient')).toContainText('李秀英');
+  await form.getByLabel('诊断（ICD-10）').fill('I10');
+  await form.getByLabel('诊断（ICD-10）').press('Enter');
+  await form.getByLabel('转诊原因').fill('撤销后复诊仍头晕，血压 180/110 mmHg');
+  await chooser.getByRole('radio', { name: /乡医县人民医院/ }).check();
+  await form.getByRole('checkbox', { name: '特殊情况（越级上转）' }).check();
+  await form.getByLabel('越级理由').fill('高血压急症可能');
+  await expect(picker.getByTestId('slot-offline')).toHaveCount(0);
+  const online = form
+    .getByLabel(/预约乡医县人民医院的号源/)
+    .locator('optgroup[label="县级平台在线号源"] option');
+  await expect(online.first()).toBeAttached({ timeout: 30_000 });
+  const onlineSlotId = (await online.first().getAttribute('value')) as string;
+  await form.getByLabel(/预约乡医县人民医院的号源/).selectOption(onlineSlotId);
+  await expect(picker.getByTestId('slot-how')).toContainText('在线号源');
+  await picker.screenshot({ path: `${SCREENSHOTS}/74-referral-slot-picker-online.png` });
+  await form.getByTestId('consent-input').setInputFiles({
+    name: '知情同意书.jpg',
+    mimeType: 'image/jpeg',
+    buffer: await picture(page, 600, 800, 'image/jpeg'),
+  });
+  await expect(form.getByTestId('consent')).toContainText('知情同意书.jpg');
+  await form.getByTestId('referral-submit').click();
+  await expect(detail.getByTestId('referral-appointment')).toContainText('已锁定');
+  const { rows: locked } = await gateway.db.query<{ state: string; mode: string; reference_id: string }>(
+    `SELECT state, mode, reference_id FROM slots WHERE id = $1`,
+    [onlineSlotId],
+  );
+  expect(locked).toEqual([{ state: 'booked', mode: 'online', reference_id: expect.any(String) }]);
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TERMINAL_STATES } from '../../sync/protocol/referral/state-machine';
 import { can } from '../../sync/protocol/roles';
@@ -6,6 +6,9 @@ import type { PatientDoc, ReferralCommandDoc, ReferralDoc } from '../../sync/pro
 import { useSignedIn } from '../app/app-store';
 import { PatientSearch } from '../patients/PatientSearch';
 import { usePatientIndex } from '../patients/use-patient-index';
+import { confirmWaitingBookings } from '../slots/booking';
+import { reachCounty } from '../slots/overnight-scheduler';
+import { useSync } from '../sync/sync-store';
 import { localTime } from '../vitals/format';
 import { ReferralForm } from './form/ReferralForm';
 import { usePatients } from './inbox/inbox-data';
@@ -49,6 +52,15 @@ export function ReferralsPage() {
   const [filter, setFilter] = useState<Filter>('open');
   const [extraPatient, setExtraPatient] = useState<PatientDoc>();
   const mayRefer = can(session.roles, 'referral.create');
+  const online = useSync((state) => state.linked && state.online);
+
+  // An online slot booked with a referral while offline is confirmed when the link comes back.
+  useEffect(() => {
+    if (!online || !mayRefer) return;
+    void reachCounty(session.userId).then((county) =>
+      county ? confirmWaitingBookings(db, session, county).catch(() => undefined) : undefined,
+    );
+  }, [online, mayRefer, db, session]);
 
   const reminders = useMemo(
     () => remindersOf(referrals, commands, session.facilityId),

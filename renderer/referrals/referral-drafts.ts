@@ -1,7 +1,7 @@
 /**
  * The referring doctor's writes: saving a draft (works offline; the serial
- * number is made on this workstation), submitting it (books the chosen quota
- * slot, then appends the `submit` command the gateway judges), re-sending a
+ * number is made on this workstation), submitting it (books the chosen slot,
+ * then appends the `submit` command the gateway judges), re-sending a
  * rejected referral to other institutions, cancelling, and closing the loop
  * (闭环) with feedback once the receiving side has completed treatment.
  *
@@ -14,13 +14,22 @@ import { assertCan } from '../../sync/protocol/roles';
 import type { AppointmentDoc, FacilityDoc, ReferralDoc } from '../../sync/protocol/schema';
 import { appendAudit } from '../audit/audit-log';
 import type { Session } from '../auth/session';
-import { bookQuotaSlot, cancelBooking, HOLDING } from '../slots/booking';
+import {
+  bookOnlineSlot,
+  bookQuotaSlot,
+  cancelBooking,
+  confirmOnline,
+  HOLDING,
+  type OnlineOutcome,
+} from '../slots/booking';
+import type { SlotCounty } from '../slots/slot-county';
 import type { ClinicDatabase } from '../store/database';
 import {
   formFields,
   type ReferralErrors,
   type ReferralInput,
   type SubmitContext,
+  slotBooking,
   validateDraft,
   validateSubmit,
 } from './form/referral-input';
@@ -35,6 +44,23 @@ export class ReferralInputError extends Error {
         .join(', ')}`,
     );
     this.name = 'ReferralInputError';
+  }
+}
+
+/**
+ * The county refused to hold or confirm the online slot chosen on the form
+ * (taken by another clinic a moment ago, the patient barred from online
+ * booking for no-shows, the session suspended). Nothing was submitted; the
+ * draft is kept without the slot, so the doctor picks another one.
+ */
+export class SlotRefusedByCounty extends Error {
+  constructor(
+    /** The county's slot error code (sync/protocol/slots.ts), worded by `slots.refusal.*`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SlotRefusedByCounty';
   }
 }
 
@@ -131,25 +157,69 @@ async function holdingAppointments(db: ClinicDatabase, referralId: string): Prom
 /**
  * Gives back the referral's slot bookings except the one to keep (a re-send
  * to another hospital, a cancelled referral). Quota bookings are cancelled
- * locally and the county frees the slot when the change arrives.
+ * locally and the county frees the slot when the change arrives; an online
+ * hold or booking is also released at the county at once when it answers.
  */
 async function releaseBookings(
   db: ClinicDatabase,
   session: Session,
+  county: SlotCounty | null,
   referralId: string,
   keepSlotId?: string,
 ): Promise<void> {
   for (const appointment of await holdingAppointments(db, referralId)) {
     if (appointment.slotId !== keepSlotId && appointment.status !== 'attended')
-      await cancelBooking(db, session, null, appointment.id);
+      await cancelBooking(db, session, county, appointment.id);
   }
+}
+
+export interface SubmitOptions {
+  now?: Date;
+  /** The county's slot API; null or absent when the clinic has no link (an online slot then waits). */
+  county?: SlotCounty | null;
+}
+
+/**
+ * Books the slot the form chose, unless this referral holds it already (a
+ * second submit): a quota slot offline at once; an online slot held and
+ * confirmed at the county, or kept waiting when the county cannot be reached
+ * (confirmWaitingBookings confirms it later). A county refusal leaves no
+ * standing booking behind and is thrown as SlotRefusedByCounty.
+ */
+async function bookChosenSlot(
+  db: ClinicDatabase,
+  session: Session,
+  county: SlotCounty | null,
+  id: string,
+  input: ReferralInput,
+  now: Date,
+): Promise<void> {
+  const booking = slotBooking(input);
+  if (!booking) return;
+  const held = (await holdingAppointments(db, id)).find((a) => a.slotId === input.slotId);
+  const base = { patientId: input.patientId, purpose: 'referral' as const, referralId: id };
+  let outcome: OnlineOutcome | undefined;
+  if (held) {
+    if (held.mode === 'online' && held.status === 'waiting')
+      outcome = await confirmOnline(db, session, county, held.id);
+  } else if (booking.mode === 'online') {
+    outcome = await bookOnlineSlot(db, session, county, { ...base, slot: booking.slot }, now);
+  } else {
+    await bookQuotaSlot(db, session, { ...base, slotId: booking.slotId }, now);
+  }
+  if (outcome?.state !== 'refused') return;
+  // The doctor is told now and picks another slot: the refused booking is not left asking for rebooking.
+  await cancelBooking(db, session, null, outcome.appointment.id);
+  throw new SlotRefusedByCounty(outcome.code, outcome.message);
 }
 
 /**
  * Saves and submits (or re-sends) the referral: every rule first, so a
- * refused submit writes nothing but the draft; then the chosen quota slot is
- * booked (offline, confirmed locally) and the `submit` command appended with
- * the targets. Until the county answers, the referral shows as waiting.
+ * refused submit writes nothing but the draft; then the chosen slot is
+ * booked (a quota slot offline; an online slot at the county, waiting while
+ * it cannot be reached) and the `submit` command appended with the targets.
+ * Until the county answers, the referral shows as waiting. A slot the county
+ * refuses stops the submit: the draft stays, without that slot.
  */
 export async function submitReferral(
   db: ClinicDatabase,
@@ -157,21 +227,21 @@ export async function submitReferral(
   context: SubmitContext,
   id: string,
   input: ReferralInput,
-  now = new Date(),
+  options: SubmitOptions = {},
 ): Promise<ReferralDoc> {
+  const now = options.now ?? new Date();
+  const county = options.county ?? null;
   assertCan(session.roles, 'referral.create');
   const errors = validateSubmit(input, context);
   if (Object.keys(errors).length > 0) throw new ReferralInputError(errors);
   const saved = await saveDraft(db, session, context.referrer, id, input, now);
-  await releaseBookings(db, session, id, input.slotId);
-  const held = await holdingAppointments(db, id);
-  if (input.slotId && !held.some((appointment) => appointment.slotId === input.slotId)) {
-    await bookQuotaSlot(
-      db,
-      session,
-      { slotId: input.slotId, patientId: input.patientId, purpose: 'referral', referralId: id },
-      now,
-    );
+  await releaseBookings(db, session, county, id, input.slotId);
+  try {
+    await bookChosenSlot(db, session, county, id, input, now);
+  } catch (error) {
+    if (error instanceof SlotRefusedByCounty)
+      await saveDraft(db, session, context.referrer, id, { ...input, slotId: undefined });
+    throw error;
   }
   await appendReferralCommand(
     db,
@@ -190,9 +260,10 @@ export async function cancelReferral(
   session: Session,
   id: string,
   reason: string,
+  county: SlotCounty | null = null,
 ): Promise<void> {
   await appendReferralCommand(db, session, id, 'cancel', reason.trim() ? { reason: reason.trim() } : {});
-  await releaseBookings(db, session, id);
+  await releaseBookings(db, session, county, id);
 }
 
 /** Closes the loop (闭环) of an up or lateral referral the receiving side has completed. */

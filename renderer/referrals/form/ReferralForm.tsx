@@ -13,10 +13,12 @@ import { Field } from '../../app/Field';
 import type { Session } from '../../auth/session';
 import { ageOn } from '../../patients/age';
 import { BookingRefused } from '../../slots/booking';
+import { reachCounty } from '../../slots/overnight-scheduler';
 import type { ClinicDatabase } from '../../store/database';
+import { useSync } from '../../sync/sync-store';
 import { DiagnosisPicker } from '../icd10/DiagnosisPicker';
 import { ReferralCommandError } from '../referral-commands';
-import { ReferralInputError, saveDraft, submitReferral } from '../referral-drafts';
+import { ReferralInputError, SlotRefusedByCounty, saveDraft, submitReferral } from '../referral-drafts';
 import { AttachmentsField, ConsentField, useAttachments } from './AttachmentsField';
 import { autofill, type ReadingLine } from './autofill';
 import {
@@ -28,6 +30,7 @@ import {
   type ReferralErrors,
   type ReferralField,
   type ReferralInput,
+  slotBooking,
 } from './referral-input';
 import { TargetChooser } from './TargetChooser';
 
@@ -88,6 +91,8 @@ export function ReferralForm(props: Props) {
   const [errors, setErrors] = useState<ReferralErrors>({});
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [slotRefresh, setSlotRefresh] = useState(0);
+  const online = useSync((state) => state.linked && state.online);
   const attachments = useAttachments(db, referralId);
 
   useEffect(() => {
@@ -121,6 +126,11 @@ export function ReferralForm(props: Props) {
       const next = { ...current, ...patch };
       const limit = maxTargets(next.type, next.direction);
       if (patch.direction && patch.direction !== current.direction) next.targetFacilityIds = [];
+      // Which slots fit depends on the type and direction: a slot chosen for the old ones is let go.
+      if (next.type !== current.type || next.direction !== current.direction) {
+        next.slotId = undefined;
+        next.onlineSlot = undefined;
+      }
       if (next.targetFacilityIds.length > limit)
         next.targetFacilityIds = next.targetFacilityIds.slice(0, limit);
       return next;
@@ -149,9 +159,16 @@ export function ReferralForm(props: Props) {
       props.onDone(referralId);
     } catch (caught) {
       if (caught instanceof ReferralInputError) setErrors(caught.errors);
-      else if (caught instanceof BookingRefused)
-        setMessage(t('referral.slot.refused', { reason: t(`slots.refusal.${caught.code}`) }));
-      else if (caught instanceof ReferralCommandError) setMessage(t('referral.detail.notNow'));
+      else if (caught instanceof BookingRefused || caught instanceof SlotRefusedByCounty) {
+        // Nothing was sent; the slot is let go and the lists read again, so another can be picked.
+        setMessage(
+          t('referral.slot.refused', {
+            reason: t(`slots.refusal.${caught.code}`, { defaultValue: caught.message }),
+          }),
+        );
+        setInput((current) => ({ ...current, slotId: undefined, onlineSlot: undefined }));
+        setSlotRefresh((n) => n + 1);
+      } else if (caught instanceof ReferralCommandError) setMessage(t('referral.detail.notNow'));
       else setMessage(String(caught));
     } finally {
       setBusy(false);
@@ -160,7 +177,11 @@ export function ReferralForm(props: Props) {
   const save = () => run(() => saveDraft(db, session, referrer, referralId, current()));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => submitReferral(db, session, { referrer, facilities }, referralId, current()));
+    void run(async () => {
+      // Offline, an online slot is kept waiting and confirmed once the link is back.
+      const county = online ? await reachCounty(session.userId).catch(() => null) : null;
+      return submitReferral(db, session, { referrer, facilities }, referralId, current(), { county });
+    });
   };
   const ensureDraft = async () => {
     if (!(await db.referrals.findOne(referralId).exec()))
@@ -271,12 +292,15 @@ export function ReferralForm(props: Props) {
         <Field id="referral-targets" label={t('referral.field.targets')} error={error('targets')} required>
           <TargetChooser
             db={db}
+            userId={session.userId}
+            referralId={referralId}
             referrer={referrer}
             facilities={facilities}
             input={input}
             onChange={set}
             previous={resend ? existing?.targets : undefined}
             invalid={errors.targets !== undefined}
+            slotRefresh={slotRefresh}
           />
         </Field>
         {input.direction === 'up' && (skips || input.special) ? (
@@ -369,8 +393,13 @@ export function ReferralForm(props: Props) {
         </p>
       ) : null}
       {message ? (
-        <p className="form-error" role="alert">
+        <p className="form-error" role="alert" data-testid="referral-form-message">
           {message}
+        </p>
+      ) : null}
+      {busy && slotBooking(input)?.mode === 'online' && online ? (
+        <p className="note" role="status">
+          {t('referral.slot.locking')}
         </p>
       ) : null}
       <div className="row">

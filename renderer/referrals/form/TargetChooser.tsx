@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FacilityDoc, ReferralTargetState, SlotDoc } from '../../../sync/protocol/schema';
-import { openQuotaSlots, type SlotsLeft, slotsLeft } from '../../slots/booking';
+import type { FacilityDoc, ReferralTargetState } from '../../../sync/protocol/schema';
+import { type SlotsLeft, slotsLeft } from '../../slots/booking';
 import type { ClinicDatabase } from '../../store/database';
 import type { ReferralInput } from './referral-input';
 import { maxTargets } from './referral-input';
+import { SlotPicker } from './SlotPicker';
 import { candidateTargets, rankTargets } from './targets';
 
 interface Props {
   db: ClinicDatabase;
+  /** The signed-in user: the county's pool is read in their name. */
+  userId: string;
+  referralId: string;
   referrer: FacilityDoc;
   facilities: ReadonlyMap<string, FacilityDoc>;
   input: ReferralInput;
@@ -16,10 +20,13 @@ interface Props {
   /** A re-send: targets that already refused or let the review lapse are not offered again. */
   previous?: readonly ReferralTargetState[];
   invalid?: boolean;
+  /** Changes when the slot lists must be read again (the county refused the chosen slot). */
+  slotRefresh?: number;
 }
 
 /** The ranked institutions with what each has left to book; an inpatient referral may pick several. */
-export function TargetChooser({ db, referrer, facilities, input, onChange, previous, invalid }: Props) {
+export function TargetChooser(props: Props) {
+  const { db, referrer, facilities, input, onChange, previous, invalid } = props;
   const { t } = useTranslation();
   const candidates = candidateTargets(referrer, facilities, input.direction);
   const candidateKey = candidates.map((c) => c.id).join(',');
@@ -45,12 +52,16 @@ export function TargetChooser({ db, referrer, facilities, input, onChange, previ
   );
 
   const toggle = (id: string) => {
-    if (limit === 1) return onChange({ targetFacilityIds: [id], slotId: undefined });
+    if (limit === 1) return onChange({ targetFacilityIds: [id], slotId: undefined, onlineSlot: undefined });
     const next = chosen.has(id)
       ? input.targetFacilityIds.filter((x) => x !== id)
       : [...input.targetFacilityIds, id];
-    onChange({ targetFacilityIds: next.slice(0, limit), slotId: undefined });
+    onChange({ targetFacilityIds: next.slice(0, limit), slotId: undefined, onlineSlot: undefined });
   };
+
+  // One target: its slot may be booked with the referral (several targets: the one that approves arranges).
+  const hospital =
+    input.targetFacilityIds.length === 1 ? facilities.get(input.targetFacilityIds[0] as string) : undefined;
 
   if (options.length === 0) return <p className="note warn">{t('referral.targets.none')}</p>;
   return (
@@ -88,62 +99,22 @@ export function TargetChooser({ db, referrer, facilities, input, onChange, previ
           );
         })}
       </ul>
-      {input.targetFacilityIds.length === 1 ? (
+      {hospital ? (
         <SlotPicker
+          key={hospital.id}
           db={db}
           facilityId={referrer.id}
-          hospital={facilities.get(input.targetFacilityIds[0] as string)}
+          userId={props.userId}
+          referralId={props.referralId}
+          hospital={hospital}
+          type={input.type}
+          direction={input.direction}
           value={input.slotId}
-          onChange={(slotId) => onChange({ slotId })}
+          onlineSlot={input.onlineSlot}
+          onChange={onChange}
+          refresh={props.slotRefresh}
         />
       ) : null}
-    </div>
-  );
-}
-
-/** This clinic's open quota slots at the chosen hospital: booked (locked) when the referral is submitted. */
-function SlotPicker(props: {
-  db: ClinicDatabase;
-  facilityId: string;
-  hospital: FacilityDoc | undefined;
-  value: string | undefined;
-  onChange(slotId: string | undefined): void;
-}) {
-  const { t } = useTranslation();
-  const { db, facilityId, hospital, value, onChange } = props;
-  const [slots, setSlots] = useState<SlotDoc[]>([]);
-  useEffect(() => {
-    let live = true;
-    if (!hospital) return;
-    void openQuotaSlots(db, facilityId, { hospitalId: hospital.id }).then((found) => live && setSlots(found));
-    return () => {
-      live = false;
-    };
-  }, [db, facilityId, hospital]);
-  if (!hospital) return null;
-  const department = (id: string) => hospital.departments.find((d) => d.id === id)?.name ?? id;
-  return (
-    <div className="field slot-picker">
-      <label htmlFor="referral-slot">{t('referral.slot.label', { hospital: hospital.name })}</label>
-      {slots.length === 0 ? (
-        <p className="note">{t('referral.slot.none')}</p>
-      ) : (
-        <select
-          id="referral-slot"
-          value={value ?? ''}
-          onChange={(e) => onChange(e.target.value || undefined)}
-        >
-          <option value="">{t('referral.slot.noBooking')}</option>
-          {slots.map((slot) => (
-            <option key={slot.id} value={slot.id}>
-              {slot.date} {t(`slots.period.${slot.period}`)} {slot.startTime ?? ''} ·{' '}
-              {department(slot.departmentId)} · {t(`slots.kind.${slot.kind}`)}
-              {slot.green ? ` · ${t('referral.slot.green')}` : ''}
-            </option>
-          ))}
-        </select>
-      )}
-      <div className="field-hint">{t('referral.slot.hint')}</div>
     </div>
   );
 }

@@ -20,6 +20,7 @@ import {
   type ReferralType,
 } from '../../../sync/protocol/schema';
 import type { Diagnosis } from '../../../sync/protocol/schema/care';
+import type { OpenSlot } from '../../../sync/protocol/slots';
 
 export interface ReferralInput {
   patientId: string;
@@ -35,8 +36,14 @@ export interface ReferralInput {
   /** An up-referral that skips a level, allowed for a stated reason. */
   special: boolean;
   specialReason: string;
-  /** The hospital slot booked for the patient (its appointment is made on submit). */
+  /**
+   * The hospital slot booked for the patient, by the county's slot id (its
+   * appointment is made on submit): one of this clinic's quota slots, or an
+   * online slot of the county's pool.
+   */
   slotId?: string;
+  /** When `slotId` is an online slot: the pool's slot, which the online booking is made from. Never stored. */
+  onlineSlot?: OpenSlot;
   attachmentIds: string[];
   consentAttachmentId?: string;
 }
@@ -163,6 +170,19 @@ export function formFields(input: ReferralInput) {
     'patientId' | 'type' | 'direction' | 'targetFacilityIds' | 'reason' | 'diagnoses' | 'attachmentIds'
   > &
     Partial<ReferralDoc>;
+}
+
+/**
+ * How the chosen slot is booked on submit: online (held and confirmed at the
+ * county) when the form picked it from the pool, else from this clinic's quota.
+ */
+export function slotBooking(
+  input: Pick<ReferralInput, 'slotId' | 'onlineSlot'>,
+): { mode: 'online'; slot: OpenSlot } | { mode: 'quota'; slotId: string } | undefined {
+  if (!input.slotId) return undefined;
+  return input.onlineSlot?.slotId === input.slotId
+    ? { mode: 'online', slot: input.onlineSlot }
+    : { mode: 'quota', slotId: input.slotId };
 }
 
 /** A draft: only what would break the record (no patient, text over the limits). */
