@@ -253,9 +253,39 @@ test('the referring doctor previews, saves, prints and thermal-prints the slip; 
       content: { serialNo: 'XY-V01-7KQ3-000001', confirmation: 'confirmed' },
     });
 
+    // The saved PDF is also the referral's archive copy, listed with its date.
+    await expect(slip.getByTestId('slip-result')).toContainText('存档副本已存入本转诊记录');
+    const archive = slip.getByTestId('slip-archive-entry');
+    await expect(archive).toHaveCount(1);
+    await expect(archive.first()).toContainText('最新');
+    await expect(archive.first().getByTestId('slip-archive-date')).toHaveText(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+    );
+    const download = page.waitForEvent('download');
+    await archive.first().getByRole('button', { name: '打开' }).click();
+    const opened = readFileSync((await (await download).path()) ?? '');
+    expect(opened.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // One slip, one PDF: the file saved is the archive copy itself.
+    expect(opened.equals(readFileSync(saved))).toBe(true);
+
     // The headless host has no OS printer: it says so and keeps the slip as a PDF instead.
     await slip.getByRole('button', { name: '打印转诊单' }).click();
     await expect(slip.getByTestId('slip-result')).toContainText('本机没有可用的系统打印机');
+    // The same slip again: the archive copy stands, no second one.
+    await expect(slip.getByTestId('slip-result')).toContainText('转诊单内容未变');
+    await expect(archive).toHaveCount(1);
+    await slip.getByTestId('slip-archive').screenshot({ path: join(SCREENSHOTS, 'slip-archive.png') });
+    await expect
+      .poll(
+        async () =>
+          (
+            await gateway.db.query(
+              "select id from documents where collection = 'attachments' and data->>'kind' = 'slip'",
+            )
+          ).rows.length,
+        { timeout: 30_000 },
+      )
+      .toBe(1);
 
     // The thermal printer (simulated) prints it; the print is recorded and reaches the county.
     await slip.getByRole('button', { name: '小票打印' }).click();

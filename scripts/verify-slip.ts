@@ -5,14 +5,16 @@
  *   npm run verify-slip -- <…> --public-key 04… --facility 450881123
  *
  * Keys: a JSON file holding facility documents (as replicated, with their
- * `slipKeys`) or a list of { keyId, publicKey, facilityCode }, or one public
- * key given with the facility code it belongs to. Exit code 0: valid; 1: not
- * valid (the reason is printed); 2: wrong usage or unreadable input.
+ * `slipKeys`) or a list of { keyId, publicKey, facilityCode, retiredAt? }, or
+ * one public key given with the facility code it belongs to. A key the county
+ * retired verifies only slips issued before its retirement. Exit code 0:
+ * valid; 1: not valid (the reason is printed); 2: wrong usage or unreadable input.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   type KnownSlipKey,
+  retiredOn,
   type SlipVerification,
   slipKeyId,
   verifySlipCode,
@@ -32,9 +34,17 @@ export function keysFromJson(json: unknown): KnownSlipKey[] {
         publicKey: key.publicKey,
         facilityCode: item.code as string,
         ...(item.name ? { facilityName: item.name } : {}),
+        ...(key.retiredAt ? { retiredAt: key.retiredAt } : {}),
       }));
     if (item.keyId && item.publicKey && item.facilityCode)
-      return [{ keyId: item.keyId, publicKey: item.publicKey, facilityCode: item.facilityCode }];
+      return [
+        {
+          keyId: item.keyId,
+          publicKey: item.publicKey,
+          facilityCode: item.facilityCode,
+          ...(item.retiredAt ? { retiredAt: item.retiredAt } : {}),
+        },
+      ];
     return [];
   });
 }
@@ -45,6 +55,10 @@ export function describeResult(result: SlipVerification): string {
       ? 'VALID: signature matches the slip content'
       : `NOT VALID (${result.problem}): ${result.message}`,
   ];
+  if (result.ok && result.key.retiredAt)
+    lines.push(
+      `  note          the key was retired on ${retiredOn(result.key.retiredAt)}, after this slip was issued`,
+    );
   const c = result.content;
   if (c) {
     lines.push(

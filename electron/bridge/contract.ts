@@ -35,6 +35,18 @@ export interface PdfOptions {
   landscape: boolean;
 }
 
+export interface PrintOptions extends PdfOptions {
+  /** The OS printer (its system name) the print dialog starts on; else the system default. */
+  printer?: string;
+}
+
+/** A printer the OS offers (Electron); the headless host has none. */
+export interface OsPrinter {
+  /** The system name, as PrintOptions.printer takes it. */
+  name: string;
+  displayName: string;
+}
+
 export interface DeviceStatus {
   id: string;
   driver: string;
@@ -152,7 +164,9 @@ export interface ClinicBridge {
     /** Renders self-contained HTML to PDF (the archive copy of a printed slip). */
     htmlToPdf(html: string, options: PdfOptions): Promise<string>;
     /** Sends self-contained HTML to the OS printer (print dialog); the headless host has none. */
-    printHtml(html: string, options: PdfOptions): Promise<PrintOutcome>;
+    printHtml(html: string, options: PrintOptions): Promise<PrintOutcome>;
+    /** The OS printers, for the workstation's choice of slip printer. */
+    printers(): Promise<OsPrinter[]>;
   };
   /** Referral slip signatures (SM2 with SM3) with this workstation's key. */
   slip: {
@@ -162,6 +176,8 @@ export interface ClinicBridge {
     sign(text: string): Promise<{ keyId: string; signature: string }>;
     /** The key with a proof of possession, for registering it with the county. */
     register(facilityId: string): Promise<{ keyId: string; publicKey: string; proof: string }>;
+    /** Makes a new key when the current one is the one the county retired; returns the key in use. */
+    rotate(retiredKeyId: string): Promise<SlipKeyInfo>;
   };
   devices: {
     list(): Promise<DeviceStatus[]>;
@@ -184,6 +200,7 @@ const MAX_HTML = 5 * 1024 * 1024;
 const deviceId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'device ids are short lower-case names');
 const receiptText = z.string().max(200);
 const pdfOptions = z.object({ pageSize: z.enum(['A4', 'A5']), landscape: z.boolean() }).strict();
+const printOptions = pdfOptions.extend({ printer: z.string().min(1).max(200).optional() }).strict();
 const receiptLines = z.array(z.object({ label: receiptText, value: receiptText }).strict());
 const vital = z.number().int().min(0).max(300);
 const idCardPerson = z
@@ -214,10 +231,12 @@ export const BRIDGE_METHODS = {
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64'),
   ]),
   'printing.htmlToPdf': z.tuple([z.string().max(MAX_HTML), pdfOptions]),
-  'printing.printHtml': z.tuple([z.string().max(MAX_HTML), pdfOptions]),
+  'printing.printHtml': z.tuple([z.string().max(MAX_HTML), printOptions]),
+  'printing.printers': z.tuple([]),
   'slip.key': z.tuple([]),
   'slip.sign': z.tuple([z.string().min(1).max(2000)]),
   'slip.register': z.tuple([z.string().min(1).max(40)]),
+  'slip.rotate': z.tuple([z.string().regex(/^[0-9a-f]{12}$/, 'a slip key id is 12 hex digits')]),
   'devices.list': z.tuple([]),
   'devices.drivers': z.tuple([]),
   'devices.configure': z.tuple([

@@ -24,8 +24,12 @@ function fakeServices(): ClinicBridge {
     printing: {
       htmlToPdf: vi.fn(async () => 'JVBERi0='),
       printHtml: vi.fn(async () => ({ ok: true as const })),
+      printers: vi.fn(async () => [{ name: 'HP_LaserJet_M1136', displayName: 'HP LaserJet M1136' }]),
     },
-    slip: { sign: vi.fn(async () => ({ keyId: 'k', signature: 's' })) } as unknown as ClinicBridge['slip'],
+    slip: {
+      sign: vi.fn(async () => ({ keyId: 'k', signature: 's' })),
+      rotate: vi.fn(async () => ({ keyId: 'bbbbbbbbbbbb', publicKey: '04', createdAt: '' })),
+    } as unknown as ClinicBridge['slip'],
     devices: { list: vi.fn(async () => []) } as unknown as ClinicBridge['devices'],
   };
 }
@@ -41,6 +45,19 @@ describe('the bridge router', () => {
       pageSize: 'A5',
       landscape: false,
     });
+  });
+
+  it('routes the OS print with the chosen printer, the printer list and the key rotation', async () => {
+    const services = fakeServices();
+    const route = createBridgeRouter(services);
+    const options = { pageSize: 'A5', landscape: false, printer: 'HP_LaserJet_M1136' };
+    expect(await route('printing.printHtml', ['<p>slip</p>', options])).toEqual({ ok: true });
+    expect(services.printing.printHtml).toHaveBeenCalledWith('<p>slip</p>', options);
+    expect(await route('printing.printers', [])).toEqual([
+      { name: 'HP_LaserJet_M1136', displayName: 'HP LaserJet M1136' },
+    ]);
+    await route('slip.rotate', ['aaaaaaaaaaaa']);
+    expect(services.slip.rotate).toHaveBeenCalledWith('aaaaaaaaaaaa');
   });
 
   it.each([
@@ -63,6 +80,26 @@ describe('the bridge router', () => {
       'bad-arguments',
     ],
     ['arguments not a list', 'secrets.get', 'gateway.token', 'bad-arguments'],
+    // A printer is chosen for the OS print only; the PDF has no printer.
+    [
+      'printer for a PDF',
+      'printing.htmlToPdf',
+      ['<p/>', { pageSize: 'A5', landscape: false, printer: 'HP' }],
+      'bad-arguments',
+    ],
+    [
+      'empty printer name',
+      'printing.printHtml',
+      ['<p/>', { pageSize: 'A5', landscape: false, printer: '' }],
+      'bad-arguments',
+    ],
+    [
+      'silent printing asked for',
+      'printing.printHtml',
+      ['<p/>', { pageSize: 'A5', landscape: false, silent: true }],
+      'bad-arguments',
+    ],
+    ['not a key id', 'slip.rotate', ['../../secrets'], 'bad-arguments'],
   ])('refuses %s before any service runs', async (_case, method, args, code) => {
     const services = fakeServices();
     const route = createBridgeRouter(services);

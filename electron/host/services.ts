@@ -3,7 +3,14 @@
  * behind the headless WebSocket. Shell-specific parts (how secrets are sealed,
  * how HTML becomes a PDF) are passed in.
  */
-import type { AppInfo, ClinicBridge, PdfOptions, PrintOutcome } from '../bridge/contract';
+import type {
+  AppInfo,
+  ClinicBridge,
+  OsPrinter,
+  PdfOptions,
+  PrintOptions,
+  PrintOutcome,
+} from '../bridge/contract';
 import type { DeviceHost } from './devices/device-host';
 import { saveExport } from './files';
 import type { SecretStore } from './secrets';
@@ -14,7 +21,8 @@ export interface HostParts {
   secrets: SecretStore;
   htmlToPdf(html: string, options: PdfOptions): Promise<Buffer>;
   /** The OS print dialog (Electron); absent where there is no OS printer (headless host). */
-  printHtml?(html: string, options: PdfOptions): Promise<PrintOutcome>;
+  printHtml?(html: string, options: PrintOptions): Promise<PrintOutcome>;
+  printers?(): Promise<OsPrinter[]>;
   devices: DeviceHost;
 }
 
@@ -54,11 +62,13 @@ export function createHostServices(parts: HostParts): ClinicBridge {
               detail:
                 'this workstation runs without an OS printer (headless host): save the PDF and print it',
             },
+      printers: async () => (parts.printers ? parts.printers() : []),
     },
     slip: {
       key: () => slipKeys.key(),
       sign: (text) => slipKeys.sign(text),
       register: (facilityId) => slipKeys.register(facilityId),
+      rotate: (retiredKeyId) => slipKeys.rotate(retiredKeyId),
     },
     devices: {
       list: async () => parts.devices.list(),

@@ -48,6 +48,43 @@ describe("the workstation's slip key", () => {
   });
 });
 
+describe('rotating the key the county retired', () => {
+  it('makes a new key once, drops the retired one for good, and signs only with the new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slip-keys-'));
+    const keys = createSlipKeys(await secretsIn(dir));
+    const retired = await keys.key();
+    // Two panels noticing the retirement at once make one new key, not two.
+    const [a, b] = await Promise.all([keys.rotate(retired.keyId), keys.rotate(retired.keyId)]);
+    expect(a).toEqual(b);
+    expect(a.keyId).not.toBe(retired.keyId);
+    const text = canonicalSlip(sampleSlipContent());
+    const signed = await keys.sign(text);
+    expect(signed.keyId).toBe(a.keyId);
+    expect(verifySlipSignature(text, signed.signature, a.publicKey)).toBe(true);
+    // A restart keeps the new key; the retired private half is nowhere in the store.
+    const reopened = createSlipKeys(await secretsIn(dir));
+    expect(await reopened.key()).toEqual(a);
+    expect(await (await secretsIn(dir)).get(SLIP_SECRET)).not.toContain(retired.publicKey);
+    // A late call naming the old key changes nothing.
+    expect(await reopened.rotate(retired.keyId)).toEqual(a);
+  });
+
+  it('keeps the key when the store cannot take the new one, and tries again next time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slip-keys-'));
+    const store = await secretsIn(dir);
+    const keys = createSlipKeys(store);
+    const current = await keys.key();
+    const set = store.set;
+    store.set = async () => {
+      throw new Error('disk full');
+    };
+    await expect(keys.rotate(current.keyId)).rejects.toThrow(/disk full/);
+    expect(await keys.key()).toEqual(current);
+    store.set = set;
+    expect((await keys.rotate(current.keyId)).keyId).not.toBe(current.keyId);
+  });
+});
+
 describe('the host services around slips', () => {
   async function services(dir: string) {
     return createHostServices({
@@ -79,6 +116,7 @@ describe('the host services around slips', () => {
 
   it('says plainly that the headless host has no OS printer', async () => {
     const bridge = await services(mkdtempSync(join(tmpdir(), 'slip-services-')));
+    expect(await bridge.printing.printers()).toEqual([]);
     expect(await bridge.printing.printHtml('<p>slip</p>', { pageSize: 'A5', landscape: false })).toEqual({
       ok: false,
       reason: 'no-printer',

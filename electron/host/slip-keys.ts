@@ -3,7 +3,9 @@
  * OS's randomness, kept sealed in the host's secret store; only the public
  * half and signatures cross the bridge. The host signs only canonical slip
  * texts and the county registration text, so the renderer cannot use it to
- * sign anything else.
+ * sign anything else. When the county retires the key, the workstation makes
+ * a new one (rotate) and the retired private half is dropped: it must never
+ * sign again.
  */
 import { randomBytes } from 'node:crypto';
 import { parseCanonicalSlip } from '../../sync/protocol/referral/slip/content';
@@ -29,32 +31,61 @@ export interface SlipKeys {
   key(): Promise<SlipKeyInfo>;
   sign(text: string): Promise<{ keyId: string; signature: string }>;
   register(facilityId: string): Promise<SlipKeyRegistration>;
+  /**
+   * Replaces the key when it is the retired one; otherwise (already replaced,
+   * by another call or an earlier run) returns the key in use unchanged.
+   */
+  rotate(retiredKeyId: string): Promise<SlipKeyInfo>;
 }
 
 export class SlipSigningRefused extends Error {
   override name = 'SlipSigningRefused';
 }
 
+const publicHalf = ({ keyId, publicKey, createdAt }: StoredKey): SlipKeyInfo => ({
+  keyId,
+  publicKey,
+  createdAt,
+});
+
 export function createSlipKeys(secrets: SecretStore, now: () => Date = () => new Date()): SlipKeys {
   let loading: Promise<StoredKey> | undefined;
-  const load = () => {
-    loading ??= (async () => {
-      const stored = await secrets.get(SLIP_SECRET);
-      if (stored) return JSON.parse(stored) as StoredKey;
-      const made: StoredKey = { ...slipKeyPairFrom(randomBytes(32)), createdAt: now().toISOString() };
-      await secrets.set(SLIP_SECRET, JSON.stringify(made));
-      return made;
-    })();
-    // A failed read must not stick: the next call tries again.
-    loading.catch(() => {
-      loading = undefined;
-    });
-    return loading;
+  const make = async (): Promise<StoredKey> => {
+    const made: StoredKey = { ...slipKeyPairFrom(randomBytes(32)), createdAt: now().toISOString() };
+    await secrets.set(SLIP_SECRET, JSON.stringify(made));
+    return made;
   };
+  // Every read and replacement goes through `loading`, so a signature never uses a key being replaced.
+  const settle = (next: Promise<StoredKey>) => {
+    loading = next;
+    // A failed read or write must not stick: the next call reads the store again.
+    next.catch(() => {
+      if (loading === next) loading = undefined;
+    });
+    return next;
+  };
+  const load = () =>
+    loading ??
+    settle(
+      (async () => {
+        const stored = await secrets.get(SLIP_SECRET);
+        return stored ? (JSON.parse(stored) as StoredKey) : make();
+      })(),
+    );
   return {
     async key() {
-      const { keyId, publicKey, createdAt } = await load();
-      return { keyId, publicKey, createdAt };
+      return publicHalf(await load());
+    },
+    async rotate(retiredKeyId) {
+      const current = load();
+      return publicHalf(
+        await settle(
+          (async () => {
+            const key = await current;
+            return key.keyId === retiredKeyId ? make() : key;
+          })(),
+        ),
+      );
     },
     async sign(text) {
       try {

@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
-import { BRIDGE_EVENT_CHANNEL, type PrintOutcome } from '../bridge/contract';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, type WebContents } from 'electron';
+import { BRIDGE_EVENT_CHANNEL, type PdfOptions, type PrintOptions } from '../bridge/contract';
 import { createBridgeRouter } from '../bridge/router';
 import { loadHostConfig } from '../host/config';
 import { simulatorsWanted, startDevices } from '../host/devices';
+import { osPrinters, pdfSettings, printOnOsPrinter } from '../host/os-print';
 import { createFileSecretStore } from '../host/secrets';
 import { createHostServices } from '../host/services';
 import {
@@ -37,57 +38,40 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
-async function printHtmlToPdf(html: string, options: { pageSize: 'A4' | 'A5'; landscape: boolean }) {
+/** A hidden, script-less window holding one self-contained page while it is printed. */
+async function withPage<T>(html: string, work: (contents: WebContents) => Promise<T>): Promise<T> {
   const window = new BrowserWindow({
     show: false,
     webPreferences: { ...hardenedWebPreferences(''), preload: undefined, javascript: false },
   });
   try {
     await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
-    return await window.webContents.printToPDF({
-      pageSize: options.pageSize,
-      landscape: options.landscape,
-      printBackground: true,
-      preferCSSPageSize: true,
-    });
+    return await work(window.webContents);
   } finally {
     window.destroy();
   }
 }
 
-/** The OS print dialog for a slip; resolves with what the user or the spooler did. */
-async function printHtml(html: string, options: { pageSize: 'A4' | 'A5'; landscape: boolean }) {
-  const window = new BrowserWindow({
-    show: false,
-    webPreferences: { ...hardenedWebPreferences(''), preload: undefined, javascript: false },
-  });
-  try {
-    await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
-    if ((await window.webContents.getPrintersAsync()).length === 0)
-      return {
-        ok: false as const,
-        reason: 'no-printer' as const,
-        detail: 'no printer is installed on this PC',
-      };
-    return await new Promise<PrintOutcome>((resolve) =>
-      window.webContents.print(
-        { silent: false, printBackground: true, pageSize: options.pageSize, landscape: options.landscape },
-        (success, failureReason) =>
-          resolve(
-            success
-              ? { ok: true }
-              : {
-                  ok: false,
-                  reason: /cancel/i.test(failureReason) ? 'cancelled' : 'failed',
-                  detail: failureReason,
-                },
-          ),
+const printers = async (contents: WebContents) => osPrinters(await contents.getPrintersAsync());
+
+const printing = {
+  htmlToPdf: (html: string, options: PdfOptions) =>
+    withPage(html, (contents) => contents.printToPDF(pdfSettings(options))),
+  printHtml: (html: string, options: PrintOptions) =>
+    withPage(html, (contents) =>
+      printOnOsPrinter(
+        {
+          printers: () => printers(contents),
+          print: (settings) =>
+            new Promise((resolve) =>
+              contents.print(settings, (success, failureReason) => resolve({ success, failureReason })),
+            ),
+        },
+        options,
       ),
-    );
-  } finally {
-    window.destroy();
-  }
-}
+    ),
+  printers: () => withPage('<!doctype html>', printers),
+};
 
 app.whenReady().then(async () => {
   const config = loadHostConfig({
@@ -131,8 +115,7 @@ app.whenReady().then(async () => {
       encrypt: async (plain) => safeStorage.encryptString(plain),
       decrypt: async (sealed) => safeStorage.decryptString(sealed),
     }),
-    htmlToPdf: printHtmlToPdf,
-    printHtml,
+    ...printing,
     devices: devices.host,
   });
   registerBridgeIpc(ipcMain, createBridgeRouter(services));

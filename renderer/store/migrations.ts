@@ -10,6 +10,10 @@ import type {
   PatientDoc,
   PatientDocV0,
   SlotDoc,
+  StaffDoc,
+  StaffDocV0,
+  UserDoc,
+  UserDocV0,
 } from '../../sync/protocol/schema';
 import { pinyinKeys } from '../patients/search';
 
@@ -57,8 +61,27 @@ export function migrateFacilityV0toV1(old: FacilityDocV0): FacilityDoc {
   return { ...old };
 }
 
+/** v2 lets a slip key carry the county's retirement date, which only the county writes: nothing to derive. */
+export function migrateFacilityV1toV2(old: FacilityDoc): FacilityDoc {
+  return { ...old };
+}
+
+/**
+ * Staff and users v1 widened the role enum (科室主任, 医务部, 分管院领导 review
+ * at their own level): every v0 role is still a role, so nothing changes.
+ */
+export function migrateStaffV0toV1(old: StaffDocV0): StaffDoc {
+  return { ...old };
+}
+
+export function migrateUserV0toV1(old: UserDocV0): UserDoc {
+  return { ...old };
+}
+
 export const MIGRATIONS = {
-  facilities: { 1: migrateFacilityV0toV1 },
+  staff: { 1: migrateStaffV0toV1 },
+  users: { 1: migrateUserV0toV1 },
+  facilities: { 1: migrateFacilityV0toV1, 2: migrateFacilityV1toV2 },
   appointments: { 1: migrateAppointmentV0toV1 },
   slots: { 1: migrateSlotV0toV1 },
   patients: { 1: migratePatientV0toV1 },

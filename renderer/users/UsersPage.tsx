@@ -113,7 +113,13 @@ export function UsersPage() {
               {t(`role.${role}`)}
             </label>
           ))}
-          {errors.roles ? <div className="field-error">{t(errors.roles)}</div> : null}
+          {errors.roles ? (
+            <div className="field-error">{t(errors.roles)}</div>
+          ) : (
+            <div className="field-hint" data-testid="review-roles-hint">
+              {t('users.reviewRolesHint')}
+            </div>
+          )}
         </fieldset>
         <button type="submit" className="primary">
           {t('users.add')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertCan, can, PERMISSIONS, PermissionDenied } from './roles';
+import { type Action, assertCan, can, PERMISSIONS, PermissionDenied } from './roles';
 import { ROLES } from './schema';
 
 describe('role permissions', () => {
@@ -32,6 +32,15 @@ describe('role permissions', () => {
     expect(() => assertCan(['nurse'], 'user.manage')).toThrow(
       /user\.manage needs one of admin; user has nurse/,
     );
+  });
+
+  it('lets the level reviewers (科室主任, 医务部, 分管院领导) review and read patients, nothing more', () => {
+    for (const role of ['department-head', 'medical-affairs', 'vice-president'] as const) {
+      const allowed = Object.keys(PERMISSIONS).filter((action) => can([role], action as Action));
+      expect(allowed, role).toEqual(['patient.read', 'referral.review']);
+    }
+    expect(can(['reviewer'], 'referral.review')).toBe(true);
+    expect(can(['doctor', 'nurse', 'admin'], 'referral.review')).toBe(false);
   });
 
   it('lists only known roles', () => {

@@ -1,18 +1,20 @@
-import type { Role } from './schema/people';
+import { ROLES, type Role } from './schema/people';
 
 /**
  * What each role may do. One table, read by the UI (to hide what cannot be
  * done) and by the data layer and the gateway (to refuse it).
  */
 export const PERMISSIONS = {
-  'patient.read': ['doctor', 'nurse', 'admin', 'reviewer'],
+  // Every role reads patients: reviewers read the patient and the form they decide on.
+  'patient.read': ROLES,
   'patient.register': ['doctor', 'nurse', 'admin'],
   'patient.edit': ['doctor', 'nurse', 'admin'],
   'patient.merge': ['doctor', 'admin'],
   'patient.register-death': ['doctor', 'admin'],
   'reading.capture': ['doctor', 'nurse'],
   'referral.create': ['doctor'],
-  'referral.review': ['reviewer'],
+  // Which level each of these may review is the state machine's (`reviewRoleFor`).
+  'referral.review': ['reviewer', 'department-head', 'medical-affairs', 'vice-president'],
   'user.manage': ['admin'],
   'audit.read': ['admin'],
   'sync.manage': ['admin'],

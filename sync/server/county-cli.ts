@@ -19,6 +19,7 @@ import {
   relate,
   setOffline,
 } from './facilities/registry';
+import { runSlipKeyCommand, SLIP_KEY_CLI_OPTIONS, SLIP_KEY_USAGE } from './facilities/slip-keys';
 import { REFERRAL_CLI_OPTIONS, REFERRAL_USAGE, runReferralCommand } from './referrals/county-commands';
 import { runSlotCommand } from './slots/cli';
 
@@ -34,6 +35,7 @@ const USAGE = `county-cli <command>
   list                                  facilities, relations, devices
   seed-demo                             the demo county (empty database only)
   slots <command>                       slot pool (号源): import, report, quota rules, 停诊 (\`slots help\`)
+${SLIP_KEY_USAGE}
 ${REFERRAL_USAGE}`;
 
 export async function runCountyCommand(
@@ -60,6 +62,7 @@ export async function runCountyCommand(
       id: { type: 'string' },
       device: { type: 'string' },
       ...REFERRAL_CLI_OPTIONS,
+      ...SLIP_KEY_CLI_OPTIONS,
     },
     strict: true,
   });
@@ -151,6 +154,7 @@ export async function runCountyCommand(
       return;
     }
     default:
+      if (await runSlipKeyCommand(db, command, values, out)) return;
       if (await runReferralCommand(db, command, values, out)) return;
       throw new RegistryError(USAGE);
   }

@@ -11,12 +11,15 @@ import {
 } from './attachment-rules';
 import { AttachmentRefused, attachFile, removeAttachment } from './attachment-store';
 
-/** The referral's attachments, live (metadata only; the bytes stay on the document). */
+/**
+ * The referral's attachments, live (metadata only; the bytes stay on the document). Slip archive
+ * copies (kind `slip`) are the slip panel's, not the doctor's files: not listed, not counted.
+ */
 export function useAttachments(db: ClinicDatabase, referralId: string): AttachmentDoc[] {
   const [attachments, setAttachments] = useState<AttachmentDoc[]>([]);
   useEffect(() => {
     const subscription = db.attachments
-      .find({ selector: { ownerId: referralId }, sort: [{ createdAt: 'asc' }] })
+      .find({ selector: { ownerId: referralId, kind: { $ne: 'slip' } }, sort: [{ createdAt: 'asc' }] })
       .$.subscribe((docs) => setAttachments(docs.map((doc) => doc.toJSON() as AttachmentDoc)));
     return () => subscription.unsubscribe();
   }, [db, referralId]);

@@ -131,10 +131,13 @@ function Optional(props: { label: string; value: string | undefined; testId?: st
 
 type T = ReturnType<typeof useTranslation>['t'];
 
-/** "Approve", "Reject", "Print slip", …; a review names its decision. */
+/** "Approve", "Reject", "Print slip", …; a review names its decision, and its level when it gave one. */
 export function commandLabel(t: T, command: string, payload?: ReferralCommandDoc['payload']): string {
   const key = command === 'review' && typeof payload?.decision === 'string' ? payload.decision : command;
-  return t(`inbox.command.${key}`, { defaultValue: command });
+  const label = t(`inbox.command.${key}`, { defaultValue: command });
+  return typeof payload?.level === 'number'
+    ? `${label}${t('inbox.atLevel', { level: payload.level })}`
+    : label;
 }
 
 function arrangementText(arrangement: Record<string, unknown>): string {

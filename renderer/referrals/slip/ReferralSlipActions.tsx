@@ -1,24 +1,47 @@
 /**
  * The referral slip (双向转诊单) for one referral: preview, print to the OS
- * printer (archived as PDF), save as PDF, and print on a thermal printer. A
- * successful print appends a `print` command, which syncs first and lets the
- * county send the patient the visit details by SMS.
+ * printer, save as PDF, and print on a thermal printer. Every slip that leaves
+ * the clinic (printed, saved, or saved for lack of a printer) is kept as the
+ * referral's PDF archive copy, once per slip content. A successful print
+ * appends a `print` command, which syncs first and lets the county send the
+ * patient the visit details by SMS.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DeviceStatus } from '../../../electron/bridge/contract';
+import type { DeviceStatus, OsPrinter, PrintOptions } from '../../../electron/bridge/contract';
 import type { ReferralDoc } from '../../../sync/protocol/schema';
 import { useSignedIn } from '../../app/app-store';
 import { connectBridge } from '../../bridge/connect';
+import { localTime } from '../../vitals/format';
 import { appendReferralCommand, localRefusal } from '../referral-commands';
 import { useReferralCommands } from '../use-referrals';
+import { SlipArchiveList } from './SlipArchiveList';
+import {
+  archivedBytes,
+  archiveSlip,
+  base64FromBytes,
+  bytesFromBase64,
+  type SlipArchiveResult,
+  SlipArchiveTooLarge,
+} from './slip-archive';
 import { type IssuedSlip, issueSlip, thermalSlip } from './slip-issue';
-import { ensureSlipKeyRegistered, readSeal, type SlipKeyStatus } from './slip-keys';
+import {
+  currentSlipKey,
+  ensureSlipKeyRegistered,
+  type ReplacedSlipKey,
+  readSeal,
+  readSlipPrinter,
+  type SlipKeyState,
+  saveSlipPrinter,
+} from './slip-keys';
 import { slipLabels } from './slip-labels';
 import { isConfirmedByCounty, loadSlipFacts } from './slip-model';
 
 type Notice = { kind: 'ok' | 'warn'; text: string };
 const A5 = { pageSize: 'A5', landscape: false } as const;
+
+/** The archive outcome, told after what the user asked for. */
+type Archived = { ok: true; entry: SlipArchiveResult } | { ok: false; text: string };
 
 export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
   const { t } = useTranslation();
@@ -28,10 +51,21 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
   const [notice, setNotice] = useState<Notice>();
   const [preview, setPreview] = useState<string>();
   const [printer, setPrinter] = useState<DeviceStatus>();
-  const [key, setKey] = useState<{ keyId: string; status: SlipKeyStatus }>();
+  const [osPrinters, setOsPrinters] = useState<OsPrinter[]>([]);
+  const [osPrinter, setOsPrinter] = useState<string>();
+  const [key, setKey] = useState<SlipKeyState>();
 
   const refusal = localRefusal(referral, commands, 'print', session);
   const mayPrint = refusal === null;
+
+  /** After a replacement found while printing: register the new key, and keep saying why it changed. */
+  const refreshKey = useCallback(
+    (replaced: ReplacedSlipKey) =>
+      ensureSlipKeyRegistered(db, connectBridge(), session).then((found) =>
+        setKey({ ...found, replaced: found.replaced ?? replaced }),
+      ),
+    [db, session],
+  );
 
   useEffect(() => {
     let live = true;
@@ -40,6 +74,11 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
       .list()
       .then((list) => live && setPrinter(list.find((d) => d.kind === 'printer' && d.state === 'connected')))
       .catch(() => undefined);
+    void bridge.printing
+      .printers()
+      .then((list) => live && setOsPrinters(list))
+      .catch(() => undefined);
+    void readSlipPrinter(db).then((name) => live && setOsPrinter(name));
     void ensureSlipKeyRegistered(db, bridge, session)
       .then((found) => live && setKey(found))
       .catch(() => undefined);
@@ -49,15 +88,54 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
   }, [db, session]);
 
   async function prepare(): Promise<IssuedSlip> {
+    // A key the county retired never signs once the news is here: replaced first.
+    const { replaced } = await currentSlipKey(db, connectBridge(), session.facilityId);
+    if (replaced) void refreshKey(replaced).catch(() => undefined);
     const sealImage = await readSeal(db);
     const facts = await loadSlipFacts(db, referral, session, sealImage ? { sealImage } : {});
     return issueSlip(connectBridge().slip, facts, slipLabels(t));
   }
 
-  async function archive(slip: IssuedSlip): Promise<string> {
-    const bridge = connectBridge();
-    const pdf = await bridge.printing.htmlToPdf(slip.html, A5);
-    return (await bridge.files.saveExport(`referral-slip-${slip.content.serialNo}.pdf`, pdf)).path;
+  /** Keeps the archive copy; `rendered` receives the PDF when it had to be made. */
+  async function archive(slip: IssuedSlip, rendered?: (base64: string) => void): Promise<Archived> {
+    try {
+      const entry = await archiveSlip(db, session, slip, async () => {
+        const base64 = await connectBridge().printing.htmlToPdf(slip.html, A5);
+        rendered?.(base64);
+        return bytesFromBase64(base64);
+      });
+      return { ok: true, entry };
+    } catch (error) {
+      const text =
+        error instanceof SlipArchiveTooLarge
+          ? t('slip.archive.tooLarge', { kb: Math.ceil(error.size / 1024) })
+          : t('slip.archive.failed', { detail: (error as Error).message });
+      return { ok: false, text };
+    }
+  }
+
+  /** The archive sentence that follows the main one. */
+  const archiveText = (archived: Archived) =>
+    archived.ok
+      ? t(archived.entry.created ? 'slip.archive.created' : 'slip.archive.same', {
+          at: localTime(archived.entry.doc.createdAt),
+        })
+      : archived.text;
+
+  /**
+   * Writes the PDF into the export folder: the archive copy's own bytes when
+   * the slip was archived before (one slip, one PDF), else the one just made.
+   */
+  async function exportPdf(slip: IssuedSlip): Promise<{ path: string; archived: Archived }> {
+    let fresh: string | undefined;
+    const archived = await archive(slip, (base64) => {
+      fresh = base64;
+    });
+    const kept = archived.ok && !fresh ? await archivedBytes(db, archived.entry.doc.id) : undefined;
+    const base64 =
+      fresh ?? (kept ? base64FromBytes(kept) : await connectBridge().printing.htmlToPdf(slip.html, A5));
+    const name = archived.ok ? archived.entry.doc.fileName : `referral-slip-${slip.content.serialNo}.pdf`;
+    return { path: (await connectBridge().files.saveExport(name, base64)).path, archived };
   }
 
   async function record(slip: IssuedSlip, medium: 'paper' | 'thermal'): Promise<string | null> {
@@ -87,6 +165,12 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
     }
   }
 
+  /** The notice after a print: recorded and archived, or what went wrong with either. */
+  function printed(text: string, failed: string | null, archived: Archived): Notice {
+    if (failed) return { kind: 'warn', text: t('slip.actions.recordFailed', { detail: failed }) };
+    return { kind: archived.ok ? 'ok' : 'warn', text: `${text} ${archiveText(archived)}` };
+  }
+
   const showPreview = () =>
     run(async () => {
       if (preview) {
@@ -100,25 +184,28 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
   const print = () =>
     run(async () => {
       const slip = await prepare();
-      const outcome = await connectBridge().printing.printHtml(slip.html, A5);
+      const options: PrintOptions = { ...A5, ...(osPrinter ? { printer: osPrinter } : {}) };
+      const outcome = await connectBridge().printing.printHtml(slip.html, options);
       if (!outcome.ok) {
-        if (outcome.reason === 'no-printer')
-          return { kind: 'warn', text: t('slip.actions.noPrinter', { path: await archive(slip) }) };
+        if (outcome.reason === 'no-printer') {
+          const { path, archived } = await exportPdf(slip);
+          return { kind: 'warn', text: `${t('slip.actions.noPrinter', { path })} ${archiveText(archived)}` };
+        }
         if (outcome.reason === 'cancelled') return { kind: 'warn', text: t('slip.actions.cancelled') };
         return { kind: 'warn', text: t('slip.actions.printFailed', { detail: outcome.detail }) };
       }
-      const path = await archive(slip);
-      const failed = await record(slip, 'paper');
-      return failed
-        ? { kind: 'warn', text: t('slip.actions.recordFailed', { detail: failed }) }
-        : { kind: 'ok', text: t('slip.actions.printed', { path }) };
+      const archived = await archive(slip);
+      return printed(t('slip.actions.printed'), await record(slip, 'paper'), archived);
     });
 
   const savePdf = () =>
-    run(async () => ({
-      kind: 'ok',
-      text: t('slip.actions.saved', { path: await archive(await prepare()) }),
-    }));
+    run(async () => {
+      const { path, archived } = await exportPdf(await prepare());
+      return {
+        kind: archived.ok ? 'ok' : 'warn',
+        text: `${t('slip.actions.saved', { path })} ${archiveText(archived)}`,
+      };
+    });
 
   const printThermal = () =>
     run(async () => {
@@ -130,11 +217,19 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
       );
       if (!outcome.ok)
         return { kind: 'warn', text: t('slip.actions.deviceFailed', { detail: outcome.detail }) };
-      const failed = await record(slip, 'thermal');
-      return failed
-        ? { kind: 'warn', text: t('slip.actions.recordFailed', { detail: failed }) }
-        : { kind: 'ok', text: t('slip.actions.thermalPrinted', { bytes: outcome.bytes }) };
+      // The roll is not the A5 slip, but it says the same: the A5 PDF is its archive copy.
+      const archived = await archive(slip);
+      return printed(
+        t('slip.actions.thermalPrinted', { bytes: outcome.bytes }),
+        await record(slip, 'thermal'),
+        archived,
+      );
     });
+
+  const chooseOsPrinter = (name: string) => {
+    setOsPrinter(name || undefined);
+    void saveSlipPrinter(db, name || undefined);
+  };
 
   return (
     <section className="slip-actions card" data-testid="slip-actions" aria-labelledby="slip-actions-title">
@@ -153,6 +248,16 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
           </span>
         ) : null}
       </div>
+      {key?.replaced ? (
+        <p className="warn" data-testid="slip-key-replaced">
+          {key.replaced.retiredAt
+            ? t('slip.actions.keyReplaced', {
+                old: key.replaced.keyId,
+                date: localTime(key.replaced.retiredAt),
+              })
+            : t('slip.actions.keyReplacedNoDate', { old: key.replaced.keyId })}
+        </p>
+      ) : null}
       {isConfirmedByCounty(referral) ? null : (
         <p className="warn" data-testid="slip-unconfirmed">
           {t('slip.actions.unconfirmed')}
@@ -173,6 +278,22 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
             {t('slip.actions.thermal')}
           </button>
         ) : null}
+        {osPrinters.length > 0 ? (
+          <label className="row-inline">
+            {t('slip.actions.osPrinter')}
+            <select
+              value={osPrinter && osPrinters.some((p) => p.name === osPrinter) ? osPrinter : ''}
+              onChange={(event) => chooseOsPrinter(event.target.value)}
+            >
+              <option value="">{t('slip.actions.osPrinterDefault')}</option>
+              {osPrinters.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.displayName}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
       </div>
       {busy ? <p className="note">{t('slip.actions.working')}</p> : null}
       {!mayPrint ? (
@@ -185,6 +306,7 @@ export function ReferralSlipActions({ referral }: { referral: ReferralDoc }) {
           {notice.text}
         </p>
       ) : null}
+      <SlipArchiveList db={db} referralId={referral.id} />
       {preview ? (
         <iframe
           className="slip-preview"

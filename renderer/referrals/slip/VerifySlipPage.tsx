@@ -9,6 +9,7 @@ import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type KnownSlipKey,
+  retiredOn,
   type SlipVerification,
   verifySlipCode,
 } from '../../../sync/protocol/referral/slip';
@@ -266,8 +267,15 @@ function VerificationResult({ result }: { result: SlipVerification }) {
           : `${t('slip.verify.failed')}：${t(`slip.verify.problem.${result.problem}`, {
               keyId: result.keyId ?? '',
               detail: result.message,
+              date: result.retiredAt ? retiredOn(result.retiredAt) : '',
+              issuedAt: content?.issuedAt ?? '',
             })}`}
       </h2>
+      {result.ok && result.key.retiredAt ? (
+        <p className="note" data-testid="verify-retired-later">
+          {t('slip.verify.retiredLater', { date: retiredOn(result.key.retiredAt) })}
+        </p>
+      ) : null}
       {content ? (
         <>
           {result.ok ? (

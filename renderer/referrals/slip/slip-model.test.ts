@@ -126,6 +126,26 @@ describe('loading the slip facts from the store', () => {
       confirmed: false,
     });
 
+    expect(facts.slotPending).toBeUndefined();
+
+    // A newer online booking still waiting for the county: its time, marked as not yet confirmed.
+    await db.appointments.insert({
+      ...owned('a-2', admin.facilityId),
+      patientId: 'p-wei',
+      purpose: 'referral',
+      referralId: 'r-1',
+      scheduledAt: '2026-11-25T08:00',
+      hospitalId: 'f-guiping',
+      mode: 'online',
+      status: 'waiting',
+      createdAt: '2026-11-22T09:00:00.000Z',
+    } as never);
+    const pending = await loadSlipFacts(db, referral, admin);
+    expect(pending).toMatchObject({ slotTime: '2026-11-25 08:00', slotPending: true });
+    // Once the county suspends it, the slip no longer names it.
+    await (await db.appointments.findOne('a-2').exec())?.incrementalPatch({ status: 'needs-rebooking' });
+    expect(await loadSlipFacts(db, referral, admin)).toMatchObject({ slotTime: '2026-11-24 09:30' });
+
     await expect(loadSlipFacts(db, { ...referral, patientId: 'nobody' }, admin)).rejects.toBeInstanceOf(
       SlipFactsError,
     );

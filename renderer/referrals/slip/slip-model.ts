@@ -4,7 +4,7 @@
  * function of the facts, so the printed slip, the PDF archive copy, the
  * thermal slip and the QR code all say the same thing.
  */
-import { reasonDigest, type SlipContent } from '../../../sync/protocol/referral/slip';
+import { localSlipMinute, reasonDigest, type SlipContent } from '../../../sync/protocol/referral/slip';
 import type { FacilityDoc, PatientDoc, ReferralDoc } from '../../../sync/protocol/schema';
 import type { Session } from '../../auth/session';
 import type { ClinicDatabase } from '../../store/database';
@@ -18,6 +18,8 @@ export interface SlipFacts {
   doctor?: string;
   /** YYYY-MM-DD HH:mm, or a date and period when the slot has no time. */
   slotTime?: string;
+  /** The slot is an online booking the county has not confirmed yet. */
+  slotPending?: boolean;
   referringDoctor: string;
   issuedAt: Date;
   /** The county had applied the referral (it left draft and carries the county stamp). */
@@ -30,12 +32,8 @@ export function isConfirmedByCounty(referral: ReferralDoc): boolean {
   return referral.state !== 'draft' && referral.countySeq !== undefined;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Local wall-clock time, YYYY-MM-DD HH:mm. */
-export function localMinute(at: Date): string {
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
-}
+/** Local wall-clock time, YYYY-MM-DD HH:mm (the verifier compares retirements in the same form). */
+export const localMinute = localSlipMinute;
 
 export function ageAt(birthDate: string, at: Date): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
@@ -110,7 +108,8 @@ export async function loadSlipFacts(
       .exec()
   )
     .map((doc) => doc.toJSON())
-    .find((a) => a.status !== 'cancelled');
+    // A booking the county suspended or refused no longer says where the patient goes.
+    .find((a) => a.status !== 'cancelled' && a.status !== 'needs-rebooking');
   const slotId = appointment?.slotId ?? referral.slotId;
   const slot = slotId ? (await db.slots.findOne(slotId).exec())?.toJSON() : undefined;
   const departmentId = appointment?.departmentId ?? slot?.departmentId;
@@ -134,6 +133,8 @@ export async function loadSlipFacts(
     ...(department ? { department } : {}),
     ...(doctor ? { doctor } : {}),
     ...(slotTime ? { slotTime } : {}),
+    // An online slot held while the county could not be reached: the time may still change.
+    ...(appointment?.status === 'waiting' ? { slotPending: true } : {}),
     referringDoctor: author ?? session.userName,
     issuedAt: options.now ?? new Date(),
     confirmed: isConfirmedByCounty(referral),

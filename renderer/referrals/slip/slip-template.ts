@@ -24,6 +24,7 @@ export const SLIP_LABEL_KEYS = [
   'department',
   'doctor',
   'slotTime',
+  'slotPending',
   'referringDoctor',
   'issuedAt',
   'stamp',
@@ -122,7 +123,7 @@ ${row(labels.diagnosis, diagnoses, 'diagnosis')}
 ${row(labels.reason, facts.referral.reason, 'reason', true)}
 ${row(labels.target, dash(facts.target?.name), 'target')}
 ${pair([labels.department, dash(facts.department), 'department'], [labels.doctor, dash(facts.doctor), 'doctor'])}
-${pair([labels.slotTime, dash(facts.slotTime), 'slotTime'], [labels.referringDoctor, facts.referringDoctor, 'referringDoctor'])}
+${pair([labels.slotTime, `${dash(facts.slotTime)}${facts.slotPending ? labels.slotPending : ''}`, 'slotTime'], [labels.referringDoctor, facts.referringDoctor, 'referringDoctor'])}
 </table>
 <footer>
 <div class="stamp" data-field="stamp"><span>${escapeHtml(labels.stamp)}</span>${seal}</div>

@@ -15,6 +15,7 @@ import {
   REFERRAL_STATES,
   REVIEW_STATES,
   type ReviewConfig,
+  reviewRoleFor,
   TERMINAL_STATES,
 } from './state-machine';
 import { contextOf, makeReferral, minutesAfter, T0 } from './testing';
@@ -382,7 +383,137 @@ describe('referral state machine: rules', () => {
   });
 });
 
+describe('referral state machine: who reviews at which level', () => {
+  const approveAs = (
+    referral: ReferralDoc,
+    facility: string,
+    roles: Role[],
+    payload: Record<string, unknown> = { decision: 'approve' },
+    config: Record<string, Partial<ReviewConfig>> = {},
+  ) => decide(referral, { command: 'review', payload }, contextOf(facility, roles, T0, config));
+  const rejectAs = (referral: ReferralDoc, facility: string, roles: Role[], config = {}) =>
+    approveAs(referral, facility, roles, { decision: 'reject', note: '本级不同意' }, config);
+
+  it('binds each level to one role; nothing past the last level', () => {
+    expect([1, 2, 3].map((level) => reviewRoleFor('outgoing', level))).toEqual([
+      'department-head',
+      'medical-affairs',
+      undefined,
+    ]);
+    expect([1, 2, 3, 4].map((level) => reviewRoleFor('incoming', level))).toEqual([
+      'department-head',
+      'medical-affairs',
+      'vice-president',
+      undefined,
+    ]);
+  });
+
+  it('outgoing: the department head, then medical affairs; a refusal names the level and the role', () => {
+    let r = submitted(makeReferral('T1', ['H1'], { type: 'inpatient' }));
+    const early = approveAs(r, 'T1', ['medical-affairs']);
+    expect(early).toMatchObject({ ok: false, reason: 'role-missing' });
+    if (!early.ok) {
+      expect(early.message).toBe(
+        'Level 1 of the outgoing review is for the department head (科室主任): it needs the role department-head or reviewer; this user has medical-affairs.',
+      );
+    }
+    r = run(r, approveAs(r, 'T1', ['doctor', 'department-head']));
+    expect(r.reviewLevel).toBe(2);
+    const again = approveAs(r, 'T1', ['department-head', 'vice-president']);
+    expect(again).toMatchObject({ ok: false, reason: 'role-missing' });
+    if (!again.ok)
+      expect(again.message).toContain('Level 2 of the outgoing review is for medical affairs (医务部)');
+    expect(refusal(rejectAs(r, 'T1', ['department-head']))).toBe('role-missing');
+    r = run(r, approveAs(r, 'T1', ['medical-affairs']));
+    expect(r).toMatchObject({ state: 'incoming-review', targets: [{ facilityId: 'H1', level: 1 }] });
+  });
+
+  it('incoming: each level by its own role; a rejection hands the referral to the next role', () => {
+    const free = { T1: { outgoingReviewFree: true } };
+    let r = submitted(makeReferral('T1', ['H1']), free);
+    expect(refusal(approveAs(r, 'H1', ['vice-president']))).toBe('role-missing');
+    expect(refusal(approveAs(r, 'H1', ['medical-affairs']))).toBe('role-missing');
+    r = run(r, rejectAs(r, 'H1', ['department-head']));
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'reviewing', level: 2 }]);
+    expect(refusal(approveAs(r, 'H1', ['department-head']))).toBe('role-missing');
+    r = run(r, rejectAs(r, 'H1', ['medical-affairs']));
+    expect(r.targets).toEqual([{ facilityId: 'H1', status: 'reviewing', level: 3 }]);
+    const third = approveAs(r, 'H1', ['department-head', 'medical-affairs']);
+    expect(third).toMatchObject({ ok: false, reason: 'role-missing' });
+    if (!third.ok) {
+      expect(third.message).toContain(
+        'Level 3 of the incoming review is for the vice-president (分管院领导)',
+      );
+      expect(third.message).toContain('this user has department-head, medical-affairs');
+    }
+    expect(run(r, approveAs(r, 'H1', ['vice-president']))).toMatchObject({
+      state: 'approved',
+      acceptedFacilityId: 'H1',
+    });
+    // The referring side's roles do not reach the target's review.
+    expect(refusal(approveAs(r, 'T1', ['vice-president']))).toBe('wrong-side');
+  });
+
+  it('`reviewer` reviews at every level of both stages', () => {
+    let r = submitted(makeReferral('T1', ['H1'], { type: 'inpatient' }));
+    r = run(r, approveAs(r, 'T1', REVIEWER));
+    r = run(r, approveAs(r, 'T1', REVIEWER));
+    r = run(r, rejectAs(r, 'H1', REVIEWER));
+    r = run(r, rejectAs(r, 'H1', REVIEWER));
+    expect(run(r, approveAs(r, 'H1', REVIEWER)).state).toBe('approved');
+  });
+
+  it('a review of a level already decided is stale, not a missing role', () => {
+    const r = run(
+      submitted(makeReferral('T1', ['H1'], { type: 'inpatient' })),
+      approveAs(submitted(makeReferral('T1', ['H1'], { type: 'inpatient' })), 'T1', REVIEWER),
+    );
+    expect(r.reviewLevel).toBe(2);
+    expect(refusal(approveAs(r, 'T1', ['department-head'], { decision: 'approve', level: 1 }))).toBe(
+      'stale-review',
+    );
+    expect(refusal(approveAs(r, 'T1', ['department-head'], { decision: 'approve', level: 2 }))).toBe(
+      'role-missing',
+    );
+    // Claiming the level one holds the role for does not open another level.
+    expect(refusal(approveAs(r, 'T1', ['medical-affairs'], { decision: 'approve', level: 1 }))).toBe(
+      'role-missing',
+    );
+  });
+
+  it('tells the UI, level by level, who may review', () => {
+    const free = { T1: { outgoingReviewFree: true } };
+    const level = (n: number) => {
+      const r = submitted(makeReferral('T1', ['H1']), free);
+      return { ...r, targets: [{ facilityId: 'H1', status: 'reviewing' as const, level: n }] };
+    };
+    const may = (n: number, roles: Role[]) =>
+      allowedCommands(level(n), { facilityId: 'H1', roles }, T0).includes('review');
+    expect([1, 2, 3].map((n) => may(n, ['department-head']))).toEqual([true, false, false]);
+    expect([1, 2, 3].map((n) => may(n, ['medical-affairs']))).toEqual([false, true, false]);
+    expect([1, 2, 3].map((n) => may(n, ['vice-president']))).toEqual([false, false, true]);
+    expect([1, 2, 3].map((n) => may(n, ['reviewer']))).toEqual([true, true, true]);
+    expect([1, 2, 3].map((n) => may(n, ['doctor', 'admin', 'nurse']))).toEqual([false, false, false]);
+  });
+});
+
 // ── exhaustive: every command × state × side × role × type × direction ──────
+
+/** Who reviews at each level besides `reviewer` (domain brief: 转出审核 and 转入审核). */
+const REVIEWS_AT: Record<string, Role> = {
+  'outgoing 1': 'department-head',
+  'outgoing 2': 'medical-affairs',
+  'incoming 1': 'department-head',
+  'incoming 2': 'medical-affairs',
+  'incoming 3': 'vice-president',
+};
+
+/** The level under review: the referral's own (outgoing) or its only target's (incoming). */
+function levelOf(referral: ReferralDoc): number {
+  return referral.state === 'outgoing-review'
+    ? (referral.reviewLevel ?? 1)
+    : (referral.targets?.find((t) => t.status === 'reviewing')?.level ?? 1);
+}
 
 /**
  * Who may issue what, written out independently of the machine's RULES: the
@@ -400,12 +531,14 @@ function expectedAllowed(
   switch (command) {
     case 'submit':
       return ['draft', 'rejected', 'auto-rejected'].includes(state) && side === 'referrer' && has('doctor');
-    case 'review':
+    case 'review': {
+      const stage = state === 'outgoing-review' ? 'outgoing' : 'incoming';
       return (
-        has('reviewer') &&
+        has('reviewer', REVIEWS_AT[`${stage} ${levelOf(referral)}`] as Role) &&
         ((state === 'outgoing-review' && side === 'referrer') ||
           (state === 'incoming-review' && side === 'target'))
       );
+    }
     case 'cancel':
       return (
         [
@@ -457,14 +590,15 @@ function inState(
   to: string,
   type: ReferralDoc['type'],
   direction: ReferralDoc['direction'],
+  level = 1,
 ): ReferralDoc {
   const base = makeReferral(from, [to], { type, direction, state, appliedSeq: 3 });
   const deadline = direction === 'down' ? {} : { reviewDeadline: minutesAfter(T0, 30) };
   if (state === 'outgoing-review') {
-    return { ...base, ...deadline, reviewLevel: 1, targets: [{ facilityId: to, status: 'pending' }] };
+    return { ...base, ...deadline, reviewLevel: level, targets: [{ facilityId: to, status: 'pending' }] };
   }
   if (state === 'incoming-review') {
-    return { ...base, ...deadline, targets: [{ facilityId: to, status: 'reviewing', level: 1 }] };
+    return { ...base, ...deadline, targets: [{ facilityId: to, status: 'reviewing', level }] };
   }
   if (ACCEPTED_STATES.has(state)) {
     return { ...base, acceptedFacilityId: to, targets: [{ facilityId: to, status: 'approved' }] };
@@ -486,6 +620,16 @@ const VALID_PAYLOADS: Record<string, Record<string, unknown>> = {
   arrange: { time: '2026-11-23T09:00' },
 };
 
+/** Every state; the review states at each of their levels. */
+const STATES_AND_LEVELS: Array<[string, number]> = REFERRAL_STATES.flatMap(
+  (state): Array<[string, number]> =>
+    state === 'outgoing-review'
+      ? [1, 2].map((level): [string, number] => [state, level])
+      : state === 'incoming-review'
+        ? [1, 2, 3].map((level): [string, number] => [state, level])
+        : [[state, 1]],
+);
+
 describe('referral state machine: every allowed and forbidden transition', () => {
   const routes = [
     { from: 'V1', to: 'T1', stranger: 'V2', direction: 'up' as const },
@@ -501,8 +645,8 @@ describe('referral state machine: every allowed and forbidden transition', () =>
     let forbidden = 0;
     for (const route of routes) {
       for (const type of types) {
-        for (const state of REFERRAL_STATES) {
-          const referral = inState(state, route.from, route.to, type, route.direction);
+        for (const [state, level] of STATES_AND_LEVELS) {
+          const referral = inState(state, route.from, route.to, type, route.direction, level);
           for (const side of ['referrer', 'target', 'stranger'] as const) {
             const facilityId =
               side === 'referrer' ? route.from : side === 'target' ? route.to : route.stranger;
@@ -512,7 +656,7 @@ describe('referral state machine: every allowed and forbidden transition', () =>
               for (const command of [...REFERRAL_COMMANDS, 'approve', 'reject', 'expire']) {
                 const canonical = canonicalCommand({ command }).command;
                 const expected = expectedAllowed(canonical, referral, side, role);
-                const where = `${command} ${type} ${route.direction} ${state} by ${side} ${role ?? 'no role'}`;
+                const where = `${command} ${type} ${route.direction} ${state}@${level} by ${side} ${role ?? 'no role'}`;
                 expect(mayNow.includes(canonical as never), where).toBe(expected);
                 const decision = decide(
                   referral,
@@ -628,6 +772,13 @@ const TRANSITIONS: Record<string, Array<[string, string[]]>> = {
   print: ['outgoing-review', 'incoming-review', 'approved', 'arranged'].map((state) => [state, [state]]),
 };
 
+const LEVEL_STAFF: Role[][] = [
+  ['doctor', 'department-head'],
+  ['medical-affairs'],
+  ['vice-president'],
+  ['department-head', 'medical-affairs'],
+];
+
 /** Cancel, print (no state change) and unknown commands are rare, so walks get deep. */
 const commandArb = fc.oneof(
   ...COMMAND_NAMES.map((name) => ({
@@ -662,6 +813,8 @@ const stepArb = fc.oneof(
       actor: fc.nat({ max: 9 }),
       roles: fc.oneof(
         { weight: 4, arbitrary: fc.constant<Role[]>(['doctor', 'nurse', 'reviewer', 'admin']) },
+        // A hospital's staff, each reviewing at one level.
+        { weight: 2, arbitrary: fc.constantFrom<Role[]>(...LEVEL_STAFF) },
         { weight: 1, arbitrary: fc.subarray([...ROLES]) },
       ),
       minutes: fc.oneof(
@@ -682,6 +835,7 @@ describe('referral state machine: properties over random command sequences', () 
   it('holds its invariants and follows the transition table', () => {
     const reached = new Set<string>();
     const refusals = new Set<string>();
+    const reviewedBy = new Set<string>();
     fc.assert(
       fc.property(
         fc.nat({ max: SCENARIOS.length - 1 }),
@@ -743,6 +897,19 @@ describe('referral state machine: properties over random command sequences', () 
                 expect(decision.message.length).toBeGreaterThan(10);
               } else {
                 expect(allowed).toContain(canonical);
+                if (canonical === 'review') {
+                  // Only `reviewer` or the role of the level decided here ever reviews.
+                  const stage = before.state === 'outgoing-review' ? 'outgoing' : 'incoming';
+                  const level =
+                    stage === 'outgoing'
+                      ? (before.reviewLevel ?? 1)
+                      : (before.targets?.find((t) => t.facilityId === actor)?.level ?? 1);
+                  const may = ['reviewer', REVIEWS_AT[`${stage} ${level}`]];
+                  expect(step.roles.some((role) => may.includes(role))).toBe(true);
+                  reviewedBy.add(
+                    `${stage} ${level} ${step.roles.includes('reviewer') ? 'reviewer' : 'level role'}`,
+                  );
+                }
                 referral = applyNext(before, decision.next);
                 expect(referral.appliedSeq).toBe(before.appliedSeq + 1);
                 const table = TRANSITIONS[canonical] ?? [];
@@ -761,8 +928,82 @@ describe('referral state machine: properties over random command sequences', () 
     // The walk is deep enough to be worth something: every state is reached.
     expect([...reached].sort()).toEqual([...REFERRAL_STATES].sort());
     expect(refusals.size).toBeGreaterThan(10);
+    expect(refusals).toContain('role-missing');
+    // The walks review with the levels' own roles too (every level is covered by the model check below).
+    expect([...reviewedBy]).toContain('outgoing 1 level role');
     // 400 walks take seconds alone, several times that on the shared machine.
   }, 60_000);
+});
+
+describe('referral state machine: reviews by level and role, against a model', () => {
+  it('a review applies exactly when the role fits the level, and moves the level as the model says', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1 as const, 2 as const),
+        fc.constantFrom(1 as const, 2 as const, 3 as const),
+        fc.array(
+          fc.record({
+            roles: fc.subarray<Role>([
+              'reviewer',
+              'department-head',
+              'medical-affairs',
+              'vice-president',
+              'doctor',
+            ]),
+            decision: fc.constantFrom('approve' as const, 'reject' as const),
+          }),
+          { maxLength: 12 },
+        ),
+        (outgoingLevels, incomingLevels, steps) => {
+          const config = { T1: { outgoingLevels }, H1: { incomingLevels } };
+          let r = submitted(makeReferral('T1', ['H1'], { type: 'inpatient' }), config);
+          // The model: where the review stands, or how it ended.
+          let stage: 'outgoing' | 'incoming' | 'approved' | 'rejected' = 'outgoing';
+          let level = 1;
+          for (const step of steps) {
+            const actor = stage === 'outgoing' ? 'T1' : 'H1';
+            const decision = decide(
+              r,
+              { command: 'review', payload: { decision: step.decision, note: '意见' } },
+              contextOf(actor, step.roles, T0, config),
+            );
+            if (stage === 'approved' || stage === 'rejected') {
+              expect(decision.ok).toBe(false);
+              continue;
+            }
+            const fits = step.roles.some(
+              (role) => role === 'reviewer' || role === REVIEWS_AT[`${stage} ${level}`],
+            );
+            seen.add(`${stage} ${level} ${fits}`);
+            expect(refusal(decision), `${stage} ${level} by ${step.roles.join('+')}`).toBe(
+              fits ? 'applied' : 'role-missing',
+            );
+            if (!fits) continue;
+            r = run(r, decision);
+            const last = level === (stage === 'outgoing' ? outgoingLevels : incomingLevels);
+            if (stage === 'outgoing' && step.decision === 'reject') stage = 'rejected';
+            else if (stage === 'incoming' && step.decision === 'approve') stage = 'approved';
+            else if (!last) level += 1;
+            else if (stage === 'outgoing') [stage, level] = ['incoming', 1];
+            else stage = 'rejected';
+            const expected =
+              stage === 'outgoing' || stage === 'incoming' ? `${stage}-review` : (stage as string);
+            expect(r.state).toBe(expected);
+            if (stage === 'outgoing') expect(r.reviewLevel).toBe(level);
+            if (stage === 'incoming') expect(r.targets?.[0]?.level).toBe(level);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Every level was met both by someone who may review it and by someone who may not.
+    expect([...seen].sort()).toEqual(
+      Object.keys(REVIEWS_AT)
+        .flatMap((at) => [`${at} false`, `${at} true`])
+        .sort(),
+    );
+  });
 });
 
 function checkInvariants(referral: ReferralDoc): void {

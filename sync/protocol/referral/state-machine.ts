@@ -24,6 +24,7 @@
  * gateway clock, or `expire` auto-rejects (自动驳回). Downward referrals have
  * no time limit. Downward inpatient referrals skip incoming review.
  */
+import { PERMISSIONS } from '../roles';
 import type { FacilityLevel } from '../schema/facilities';
 import type { Role } from '../schema/people';
 import type { ReferralDoc, ReferralTargetState } from '../schema/referrals';
@@ -94,6 +95,37 @@ export const DEFAULT_REVIEW_CONFIG: ReviewConfig = {
   incomingReviewFree: false,
   incomingLevels: 3,
 };
+
+export type ReviewStage = 'outgoing' | 'incoming';
+/** Roles that review at one level only. */
+export type LevelReviewerRole = 'department-head' | 'medical-affairs' | 'vice-president';
+
+/**
+ * Who reviews at each level: outgoing 科室主任 then 医务部; incoming the
+ * clinical department's 科室主任, then the administrative department (医务部),
+ * then 分管院领导. The role `reviewer` reviews at every level.
+ */
+const LEVEL_ROLES: Record<ReviewStage, readonly LevelReviewerRole[]> = {
+  outgoing: ['department-head', 'medical-affairs'],
+  incoming: ['department-head', 'medical-affairs', 'vice-president'],
+};
+
+const LEVEL_ROLE_NAMES: Record<LevelReviewerRole, string> = {
+  'department-head': 'the department head (科室主任)',
+  'medical-affairs': 'medical affairs (医务部)',
+  'vice-president': 'the vice-president (分管院领导)',
+};
+
+/** The role bound to this review level (undefined past the last level). */
+export function reviewRoleFor(stage: ReviewStage, level: number): LevelReviewerRole | undefined {
+  return LEVEL_ROLES[stage][level - 1];
+}
+
+/** Whether someone with these roles may review at this level: `reviewer`, or the level's own role. */
+export function mayReviewAt(roles: readonly Role[], stage: ReviewStage, level: number): boolean {
+  const bound = reviewRoleFor(stage, level);
+  return roles.includes('reviewer') || (bound !== undefined && roles.includes(bound));
+}
 
 export interface FacilityFacts {
   level: FacilityLevel;
@@ -206,9 +238,10 @@ interface Rule {
 
 const RULES: Record<ReferralCommandName, Rule> = {
   submit: { from: ['draft', 'rejected', 'auto-rejected'], roles: ['doctor'], side: () => 'referrer' },
+  // Narrowed to the level's own role by `reviewLevelRefusal`.
   review: {
     from: ['outgoing-review', 'incoming-review'],
-    roles: ['reviewer'],
+    roles: PERMISSIONS['referral.review'],
     side: (r) => (r.state === 'outgoing-review' ? 'referrer' : 'reviewing-target'),
   },
   cancel: {
@@ -317,15 +350,54 @@ function deadlinePassed(referral: ReferralDoc, now: string | Date): boolean {
   );
 }
 
+/** The review step this facility decides now, if any (its own outgoing review, or its part as a target). */
+function reviewStepOf(
+  referral: ReferralDoc,
+  facilityId: string,
+): { stage: ReviewStage; level: number } | undefined {
+  if (referral.state === 'outgoing-review' && referral.facilityId === facilityId) {
+    return { stage: 'outgoing', level: referral.reviewLevel ?? 1 };
+  }
+  const mine = targetStates(referral).find((t) => t.facilityId === facilityId);
+  if (referral.state === 'incoming-review' && mine?.status === 'reviewing') {
+    return { stage: 'incoming', level: mine.level ?? 1 };
+  }
+  return undefined;
+}
+
+/**
+ * A review by someone without the role of the level. `claimedLevel` is the
+ * level the command says it decides: a department head's approval of level 1
+ * that arrives after level 1 was decided is then a stale review, not a
+ * missing role.
+ */
+function reviewLevelRefusal(
+  referral: ReferralDoc,
+  actor: Actor,
+  claimedLevel: number | undefined,
+): Decision | null {
+  const step = reviewStepOf(referral, actor.facilityId);
+  if (!step) return null;
+  const level = claimedLevel ?? step.level;
+  if (mayReviewAt(actor.roles, step.stage, level)) return null;
+  const bound = reviewRoleFor(step.stage, level);
+  return refuse(
+    'role-missing',
+    `Level ${level} of the ${step.stage} review is for ${bound ? LEVEL_ROLE_NAMES[bound] : 'a reviewer'}: it needs the role ${bound ? `${bound} or ` : ''}reviewer; this user has ${actor.roles.join(', ') || 'no role'}.`,
+  );
+}
+
 /**
  * Who may issue which command, without the payload: command known, party,
- * state, direction, side, role, and (when `now` is given) the review deadline.
+ * state, direction, side, role (for a review, the role of its level), and
+ * (when `now` is given) the review deadline.
  */
 function guard(
   referral: ReferralDoc,
   command: string,
   actor: Actor,
   now: string | Date | undefined,
+  claimedLevel?: number,
 ): Decision | null {
   if (!isCommand(command)) {
     return refuse(
@@ -398,7 +470,10 @@ function guard(
       );
     }
   }
-  if (!actor.roles.some((role) => rule.roles.includes(role))) {
+  if (command === 'review') {
+    const refused = reviewLevelRefusal(referral, actor, claimedLevel);
+    if (refused) return refused;
+  } else if (!actor.roles.some((role) => rule.roles.includes(role))) {
     return refuse(
       'role-missing',
       `"${command}" needs the role ${rule.roles.join(' or ')}; this user has ${actor.roles.join(', ') || 'no role'}.`,
@@ -463,6 +538,7 @@ export function decide(referral: ReferralDoc, input: ReferralCommandInput, conte
     command,
     { facilityId: context.actorFacilityId, roles: context.actorRoles },
     context.now,
+    Number.isInteger(payload.level) ? (payload.level as number) : undefined,
   );
   if (refused) return refused;
   switch (command as ReferralCommandName) {

@@ -19,6 +19,11 @@ export interface SlipKeyRecord {
   /** SM2, uncompressed: 04 + 128 hex digits. */
   publicKey: string;
   registeredAt: string;
+  /**
+   * v2: when the county retired the key (ISO). It stays published so slips
+   * issued before still verify; later ones are refused.
+   */
+  retiredAt?: string;
 }
 
 /** A clinic or hospital. Its own id is its owner: a facility edits only itself. */
@@ -42,7 +47,7 @@ export type FacilityDocV0 = Omit<FacilityDoc, 'slipKeys'>;
 
 export const facilitySchema: RxJsonSchema<FacilityDoc> = {
   title: 'facility',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -70,6 +75,7 @@ export const facilitySchema: RxJsonSchema<FacilityDoc> = {
           keyId: { type: 'string', pattern: '^[0-9a-f]{12}$' },
           publicKey: { type: 'string', pattern: '^04[0-9a-f]{128}$' },
           registeredAt: { type: 'string', maxLength: 32 },
+          retiredAt: { type: 'string', maxLength: 32 },
         },
         required: ['keyId', 'publicKey', 'registeredAt'],
       },

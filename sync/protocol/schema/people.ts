@@ -1,8 +1,25 @@
 import type { RxJsonSchema } from 'rxdb';
 import { ID_MAX, type OwnedDocument, ownedProperties, ownedRequired } from './common';
 
-export const ROLES = ['doctor', 'nurse', 'admin', 'reviewer'] as const;
+/**
+ * `reviewer` reviews at every level (a village station or small centre where
+ * one person does all reviews); the three after it each review at their own
+ * level only: 科室主任 department head, 医务部 medical affairs, 分管院领导
+ * vice-president (see `reviewRoleFor` in referral/state-machine).
+ */
+export const ROLES = [
+  'doctor',
+  'nurse',
+  'admin',
+  'reviewer',
+  'department-head',
+  'medical-affairs',
+  'vice-president',
+] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The roles schema v0 of `staff` and `users` allowed. */
+export type RoleV0 = 'doctor' | 'nurse' | 'admin' | 'reviewer';
 
 /** A clinician of any facility, as reference data (targets of referrals, slot doctors). */
 export interface StaffDoc extends OwnedDocument {
@@ -13,9 +30,12 @@ export interface StaffDoc extends OwnedDocument {
   suspended: boolean;
 }
 
+export type StaffDocV0 = Omit<StaffDoc, 'roles'> & { roles: RoleV0[] };
+
+/** v1 widened the role enum (department head, medical affairs, vice-president): nothing to derive. */
 export const staffSchema: RxJsonSchema<StaffDoc> = {
   title: 'staff',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -64,9 +84,12 @@ const credentialSchema = {
   required: ['kdf', 'salt', 'hash', 'memoryKiB', 'iterations', 'parallelism'],
 } as const;
 
+export type UserDocV0 = Omit<UserDoc, 'roles'> & { roles: RoleV0[] };
+
+/** v1 widened the role enum, as for staff. */
 export const userSchema: RxJsonSchema<UserDoc> = {
   title: 'user',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {

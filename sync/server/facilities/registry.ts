@@ -176,25 +176,32 @@ export async function addStaff(
   });
 }
 
+const isoOf = (value: unknown): string =>
+  value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+
 async function slipKeysOf(db: Queryable, ids: readonly string[]): Promise<Map<string, SlipKeyRecord[]>> {
   const { rows } = await db.query<{
     facility_id: string;
     key_id: string;
     public_key: string;
     registered_at: unknown;
+    retired_at: unknown;
   }>(
-    `SELECT facility_id, key_id, public_key, registered_at FROM facility_slip_keys
+    `SELECT facility_id, key_id, public_key, registered_at, retired_at FROM facility_slip_keys
       WHERE facility_id = ANY($1::text[]) ORDER BY registered_at, key_id`,
     [ids],
   );
   const keys = new Map<string, SlipKeyRecord[]>();
   for (const row of rows) {
-    const registeredAt =
-      row.registered_at instanceof Date
-        ? row.registered_at.toISOString()
-        : new Date(String(row.registered_at)).toISOString();
     const list = keys.get(row.facility_id) ?? [];
-    list.push({ keyId: row.key_id, publicKey: row.public_key, registeredAt });
+    list.push({
+      keyId: row.key_id,
+      publicKey: row.public_key,
+      registeredAt: isoOf(row.registered_at),
+      ...(row.retired_at === null || row.retired_at === undefined
+        ? {}
+        : { retiredAt: isoOf(row.retired_at) }),
+    });
     keys.set(row.facility_id, list);
   }
   return keys;

@@ -88,6 +88,31 @@ export function referralDoc(
   } as WireDocument;
 }
 
+/**
+ * A signed-in user's account as its clinic pushes it: the county judges a
+ * referral command by the roles of the account that wrote it.
+ */
+export function userDoc(facilityId: string, id: string, roles: string[], displayName = id): WireDocument {
+  return {
+    ...owned(facilityId, id),
+    createdBy: id,
+    updatedBy: id,
+    username: id,
+    displayName,
+    roles,
+    password: {
+      kdf: 'argon2id',
+      salt: 'c2FsdA',
+      hash: 'aGFzaA',
+      memoryKiB: 19456,
+      iterations: 2,
+      parallelism: 1,
+    },
+    active: true,
+    failedAttempts: 0,
+  } as WireDocument;
+}
+
 export function commandDoc(facilityId: string, referralId: string, command = 'submit'): WireDocument {
   return { ...owned(facilityId), referralId, command, payload: {} } as WireDocument;
 }

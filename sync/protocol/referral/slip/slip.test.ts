@@ -13,7 +13,13 @@ import {
 import { decodeSlipPayload, encodeSlipPayload } from './payload';
 import { signSlipText, slipKeyId, slipKeyPairFrom, slipNonceFrom, verifySlipSignature } from './signature';
 import { sampleSlipContent } from './testing';
-import { type KnownSlipKey, verifySlipCode } from './verify';
+import {
+  issuedAfterRetirement,
+  type KnownSlipKey,
+  localSlipMinute,
+  retiredOn,
+  verifySlipCode,
+} from './verify';
 
 const key = slipKeyPairFrom(new Uint8Array(32).map((_, i) => i * 7 + 1));
 const other = slipKeyPairFrom(new Uint8Array(32).map((_, i) => 255 - i));
@@ -199,6 +205,48 @@ describe('SM2 signature over the slip', () => {
     expect(verifySlipCode(slipCode().toLowerCase(), registered).ok).toBe(true);
     expect(verifySlipCode('XYS1.abc', registered)).toMatchObject({ problem: 'damaged' });
     expect(verifySlipCode(`  ${slipCode()}\r\n`, registered).ok).toBe(true);
+  });
+});
+
+describe('a retired slip key', () => {
+  // Local wall time, as the issuer's clock wrote issuedAt and as the verifier reads the retirement.
+  const retiredAt = new Date(2026, 10, 23, 8, 0).toISOString();
+  const retiredKeys: KnownSlipKey[] = [{ ...(registered[0] as KnownSlipKey), retiredAt }];
+
+  it('still vouches for slips issued before its retirement, and says it was retired', () => {
+    const result = verifySlipCode(slipCode(sampleSlipContent({ issuedAt: '2026-11-23 07:59' })), retiredKeys);
+    expect(result).toMatchObject({ ok: true, key: { retiredAt } });
+  });
+
+  it('refuses slips issued from its retirement on, naming the date', () => {
+    for (const issuedAt of ['2026-11-23 08:00', '2026-11-24 00:01', '2027-01-01 00:00']) {
+      const result = verifySlipCode(slipCode(sampleSlipContent({ issuedAt })), retiredKeys);
+      expect(result, issuedAt).toMatchObject({
+        ok: false,
+        problem: 'key-retired',
+        retiredAt,
+        keyId: key.keyId,
+        content: { issuedAt },
+        message: expect.stringContaining('signed with a key retired on 2026-11-23 08:00'),
+      });
+    }
+  });
+
+  it('checks the signature and the facility first: a forgery is a forgery, retired key or not', () => {
+    const { text, keyId, signature } = decodeSlipPayload(
+      slipCode(sampleSlipContent({ issuedAt: '2026-11-24 09:00' })),
+    );
+    const forged = encodeSlipPayload({ text: text.replace('韦秀英', '韦秀芙'), keyId, signature });
+    expect(verifySlipCode(forged, retiredKeys)).toMatchObject({ problem: 'bad-signature' });
+  });
+
+  it('compares in local minutes; a retirement that is no date retires the key for every slip', () => {
+    expect(localSlipMinute(new Date(2026, 0, 2, 3, 4))).toBe('2026-01-02 03:04');
+    expect(issuedAfterRetirement('2026-11-23 07:59', retiredAt)).toBe(false);
+    expect(issuedAfterRetirement('2026-11-23 08:00', retiredAt)).toBe(true);
+    expect(issuedAfterRetirement('1999-01-01 00:00', 'not a date')).toBe(true);
+    expect(retiredOn('not a date')).toBe('not a date');
+    expect(retiredOn(retiredAt)).toBe('2026-11-23 08:00');
   });
 });
 
