@@ -128,6 +128,9 @@ export async function enrolWithCode(
   return JSON.parse(text) as EnrolResponse;
 }
 
+/** Answers that say only the token was stale: the request is renewed, not failed. */
+const STALE_TOKEN = new Set<string>(['token-expired', 'token-superseded']);
+
 export class CountyApi {
   private token: { value: string; expiresAt: number } | undefined;
   private readonly queue: RequestQueue;
@@ -155,37 +158,53 @@ export class CountyApi {
     init: RequestInit & { rank: number; auth?: boolean; onReceived?(bytes: number): void },
   ): Promise<Uint8Array<ArrayBuffer>> {
     return this.queue.submit(init.rank, async () => {
-      const headers = new Headers(init.headers);
-      if (init.auth !== false) headers.set('authorization', `Bearer ${await this.currentToken()}`);
-      let response: Response;
       try {
-        response = await this.fetcher(`${this.options.baseUrl}${path}`, {
-          ...init,
-          headers,
-          signal: this.closing.signal,
-        });
+        return await this.send(path, init);
       } catch (error) {
-        throw new CountyError(
-          'offline',
-          `the county gateway could not be reached: ${(error as Error).message}`,
-        );
+        // A token another client of this device superseded, or one that expired on the way, is
+        // renewed and the request sent once more: the gateway refused it before doing anything, and
+        // counting it as a failure would make the sync back off for nothing.
+        if (init.auth === false || !(error instanceof CountyError) || !STALE_TOKEN.has(error.code))
+          throw error;
+        return this.send(path, init);
       }
-      const { data, bytes } = await readBody(response);
-      const sent =
-        typeof init.body === 'string'
-          ? new TextEncoder().encode(init.body).length
-          : init.body instanceof Uint8Array
-            ? init.body.length
-            : 0;
-      this.options.onBytes?.(sent + path.length, bytes);
-      init.onReceived?.(bytes);
-      if (response.ok) return data;
-      const error = await countyError(response, new TextDecoder().decode(data));
-      // An old or expired token is renewed once; anything else is the caller's to handle.
-      if (init.auth !== false && (error.code === 'token-expired' || error.code === 'token-superseded'))
-        this.token = undefined;
-      throw error;
     });
+  }
+
+  private async send(
+    path: string,
+    init: RequestInit & { rank: number; auth?: boolean; onReceived?(bytes: number): void },
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const headers = new Headers(init.headers);
+    if (init.auth !== false) headers.set('authorization', `Bearer ${await this.currentToken()}`);
+    let response: Response;
+    try {
+      response = await this.fetcher(`${this.options.baseUrl}${path}`, {
+        ...init,
+        headers,
+        signal: this.closing.signal,
+      });
+    } catch (error) {
+      throw new CountyError(
+        'offline',
+        `the county gateway could not be reached: ${(error as Error).message}`,
+      );
+    }
+    const { data, bytes } = await readBody(response);
+    const sent =
+      typeof init.body === 'string'
+        ? new TextEncoder().encode(init.body).length
+        : init.body instanceof Uint8Array
+          ? init.body.length
+          : 0;
+    this.options.onBytes?.(sent + path.length, bytes);
+    init.onReceived?.(bytes);
+    if (response.ok) return data;
+    const error = await countyError(response, new TextDecoder().decode(data));
+    // The next request asks for a fresh token.
+    if (init.auth !== false && (error.code === 'token-expired' || error.code === 'token-superseded'))
+      this.token = undefined;
+    throw error;
   }
 
   private tokenRequest: Promise<string> | undefined;

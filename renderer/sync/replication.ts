@@ -237,6 +237,11 @@ function replicateCollection(
               });
               await forgetCountyBases(db, name, ids);
               hooks.onPushed?.();
+              // RxDB takes the county's state for a conflict as it is: a file stored here stays.
+              if (name === 'attachments')
+                return (await Promise.all(
+                  conflicts.map((doc) => keepLocalFiles(db, doc as never)),
+                )) as never[];
               return conflicts as never[];
             },
           },

@@ -221,14 +221,22 @@ describe.each(BACKENDS)('county gateway on %s', (kind) => {
       'SELECT count(*) AS n, max(county_seq) AS max FROM documents',
     );
     expect(await a.push('readings', rows.slice(1), pushId)).toEqual({ conflicts: [] });
-    expect(await a.push('readings', rows.slice(1))).toEqual({ conflicts: [] });
+    // Under a new pushId the rows are unchanged; the clinic's copy has no stamp, so the county
+    // answers with its stamped version (the clinic adopts it and stops showing it as waiting).
+    const [first] = await a.pullAll('readings');
+    expect(await a.push('readings', rows.slice(1))).toEqual({ conflicts: [first] });
     // An edited row already stored (response lost) and re-sent: unchanged, no new seq.
     const [stored] = await a.pullAll('readings');
     if (!stored) throw new Error('missing');
     const edited = { ...stored, values: { systolic: 120, diastolic: 80 } };
     await a.push('readings', [changed(stored, edited)]);
     const afterEdit = await county.db.query<{ max: unknown }>('SELECT max(county_seq) AS max FROM documents');
-    expect(await a.push('readings', [changed(stored, edited)])).toEqual({ conflicts: [] });
+    const [storedEdit] = await a.pullAll('readings');
+    expect(await a.push('readings', [changed(stored, edited)])).toEqual({ conflicts: [storedEdit] });
+    // A copy that carries the county's current stamp gets nothing back.
+    expect(await a.push('readings', [changed(storedEdit as never, storedEdit as never)])).toEqual({
+      conflicts: [],
+    });
     const seqAfter = await county.db.query<{ n: unknown; max: unknown }>(
       'SELECT count(*) AS n, max(county_seq) AS max FROM documents',
     );

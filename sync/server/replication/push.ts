@@ -173,7 +173,13 @@ async function applyRows(
       conflictIds.push(id);
       return;
     }
-    if (decision.kind === 'unchanged') return;
+    if (decision.kind === 'unchanged') {
+      // The county already holds this content, but the clinic's copy is not its stamped version
+      // (a second local write of the same content overtook the pull of the first): without the
+      // county's state back, nothing new would ever be pulled and the record would wait forever.
+      if (!writes.has(id) && row.newDocumentState.countySeq !== stored.get(id)?.seq) conflictIds.push(id);
+      return;
+    }
     const owner = now?.owner ?? String(pushed.facilityId);
     current.set(id, { owner, scope: now?.scope ?? [], content: decision.content });
     const previous = writes.get(id);

@@ -350,8 +350,11 @@ describe.each(BACKENDS)('slot pool at the gateway on %s', (kind) => {
     const pushed = await village.push('appointments', created(booking));
     expect(pushed.conflicts).toEqual([]);
     expect((await slotDocs(hospital)).find((d) => d.id === slotId)).toMatchObject({ state: 'booked' });
-    // A retry of the same push changes nothing.
-    expect((await village.push('appointments', created(booking))).conflicts).toEqual([]);
+    // A retry of the same push changes nothing: the county only hands back its stamped copy.
+    const retried = await village.push('appointments', created(booking));
+    expect(retried.conflicts).toHaveLength(1);
+    expect(retried.conflicts[0]).toMatchObject({ id: booking.id, status: booking.status });
+    expect(retried.conflicts[0]?.countySeq).toBeGreaterThan(0);
 
     // A second booking of the same slot (a replayed or forged push) is refused as a conflict.
     const second = appointment(village, slotId);
