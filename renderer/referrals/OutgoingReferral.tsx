@@ -28,7 +28,12 @@ function useAppointment(db: ClinicDatabase, referralId: string): AppointmentDoc 
   useEffect(() => {
     const subscription = db.appointments
       .find({ selector: { referralId }, sort: [{ createdAt: 'desc' }] })
-      .$.subscribe((docs) => setAppointment(docs[0]?.toJSON() as AppointmentDoc | undefined));
+      // A booking given back (a refused online slot, a re-send) no longer says where the patient goes.
+      .$.subscribe((docs) =>
+        setAppointment(
+          docs.map((doc) => doc.toJSON() as AppointmentDoc).find((a) => a.status !== 'cancelled'),
+        ),
+      );
     return () => subscription.unsubscribe();
   }, [db, referralId]);
   return appointment;

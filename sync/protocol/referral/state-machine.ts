@@ -257,7 +257,12 @@ const RULES: Record<ReferralCommandName, Rule> = {
     roles: ['doctor', 'admin'],
     side: () => 'referrer',
   },
-  arrange: { from: ['approved'], roles: ['doctor', 'reviewer', 'admin'], side: () => 'accepted-target' },
+  // 医务部 arranges the visit or bed at most hospitals; a doctor or the clinic admin does at a small centre.
+  arrange: {
+    from: ['approved'],
+    roles: ['doctor', 'reviewer', 'medical-affairs', 'admin'],
+    side: () => 'accepted-target',
+  },
   attend: { from: ['approved', 'arranged'], roles: ['doctor', 'nurse'], side: () => 'accepted-target' },
   complete: {
     from: ['arrived'],
