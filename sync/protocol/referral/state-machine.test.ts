@@ -554,7 +554,9 @@ function expectedAllowed(
         has('doctor', 'admin')
       );
     case 'arrange':
-      return state === 'approved' && side === 'target' && has('doctor', 'reviewer', 'medical-affairs', 'admin');
+      return (
+        state === 'approved' && side === 'target' && has('doctor', 'reviewer', 'medical-affairs', 'admin')
+      );
     case 'attend':
       return ['approved', 'arranged'].includes(state) && side === 'target' && has('doctor', 'nurse');
     case 'complete':
