@@ -6,7 +6,7 @@ import type { WireDocument } from '../../protocol/replication';
 import type { Role } from '../../protocol/schema/people';
 import { BACKENDS, useBackend } from '../testing/backends';
 import type { ClinicClient } from '../testing/client';
-import { commandDoc, created, patientDoc, referralDoc } from '../testing/fixtures';
+import { commandDoc, created, patientDoc, referralDoc, userDoc } from '../testing/fixtures';
 import { startGateway, type TestGateway } from '../testing/start-gateway';
 
 const AT = '2026-11-22T08:00:00.000Z';
@@ -40,31 +40,6 @@ function attachmentDoc(
     digestAlgorithm: 'sha256',
     _deleted: false,
     ...overrides,
-  } as WireDocument;
-}
-
-function userDoc(facilityId: string, id: string, roles: Role[]): WireDocument {
-  return {
-    id,
-    facilityId,
-    createdAt: AT,
-    updatedAt: AT,
-    createdBy: id,
-    updatedBy: id,
-    username: id,
-    displayName: id,
-    roles,
-    password: {
-      kdf: 'argon2id',
-      salt: 'c2FsdA',
-      hash: 'aGFzaA',
-      memoryKiB: 19456,
-      iterations: 2,
-      parallelism: 1,
-    },
-    active: true,
-    failedAttempts: 0,
-    _deleted: false,
   } as WireDocument;
 }
 

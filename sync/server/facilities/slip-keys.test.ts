@@ -17,7 +17,7 @@ import type { Role } from '../../protocol/schema/people';
 import { runCountyCommand } from '../county-cli';
 import { BACKENDS, useBackend } from '../testing/backends';
 import { type ClinicClient, call } from '../testing/client';
-import { created } from '../testing/fixtures';
+import { created, userDoc } from '../testing/fixtures';
 import { startGateway, type TestGateway } from '../testing/start-gateway';
 import { RegistryError } from './registry';
 import { MAX_SLIP_KEYS, parseRetirementMoment, SLIP_KEY_RETIRE_ROUTE } from './slip-keys';
@@ -126,32 +126,6 @@ function signedAt(issuedAt: Date, signer: SlipKeyPair): string {
     sampleSlipContent({ facilityCode: 'XY-V01', issuedAt: localSlipMinute(issuedAt) }),
   );
   return encodeSlipPayload({ text, keyId: signer.keyId, signature: signSlipText(text, signer) });
-}
-
-function userDoc(facilityId: string, id: string, roles: Role[]) {
-  const at = '2026-11-22T08:00:00.000Z';
-  return {
-    id,
-    facilityId,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: id,
-    updatedBy: id,
-    username: id,
-    displayName: id,
-    roles,
-    password: {
-      kdf: 'argon2id',
-      salt: 'c2FsdA',
-      hash: 'aGFzaA',
-      memoryKiB: 19456,
-      iterations: 2,
-      parallelism: 1,
-    },
-    active: true,
-    failedAttempts: 0,
-    _deleted: false,
-  } as never;
 }
 
 describe('when a retirement takes effect, as an admin types it', () => {
