@@ -59,6 +59,7 @@ describe('which slips are the same slip', () => {
     const changed: Array<[string, SlipFacts]> = [
       ['confirmed by the county', sampleFacts({ confirmed: true })],
       ['another slot', sampleFacts({ slotTime: '2026-11-25 14:00' })],
+      ['the slot still waiting for the county', sampleFacts({ slotPending: true })],
       ['a doctor named', sampleFacts({ doctor: '韦志强' })],
       [
         'a diagnosis renamed',

@@ -41,6 +41,8 @@ export function slipArchiveDigest(slip: ArchivedSlip): string {
     facts.department ?? '',
     facts.doctor ?? '',
     facts.slotTime ?? '',
+    // The slip prints 号源待县平台确认 beside the time until the county confirms the slot.
+    facts.slotPending ? 'slot-pending' : '',
     facts.referringDoctor,
     ...facts.referral.diagnoses.map((d) => `${d.code} ${d.name}`),
     facts.referral.reason,
